@@ -1,0 +1,75 @@
+//! The command line: argument parsing and dispatch only; each subcommand is one file.
+//!
+//! Exit codes: 0 success, 2 bad input or an error (with a message naming what and where).
+//! A closed stdout (e.g. `tierflow params … | head`) ends quietly with 0.
+
+mod params;
+mod run;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Parallel Monte Carlo simulator of patient flow in a tiered health system.
+#[derive(Parser, Debug)]
+#[command(name = "tierflow", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command that reads a scenario takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Override a parameter: PATH=VALUE, as `tierflow params` lists paths (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the scenario's replications and write results.
+    Run(run::RunArgs),
+    /// List every settable parameter: path, resolved value, unit.
+    Params(ScenarioArgs),
+    /// Validate a scenario without running it and describe what would run.
+    Check(ScenarioArgs),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Params(a) => params::params(a),
+        Command::Check(a) => params::check(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Writes to stdout, reporting a closed pipe as an error the caller turns into exit 0.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

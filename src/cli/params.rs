@@ -1,0 +1,29 @@
+//! `tierflow params` and `tierflow check`.
+
+use anyhow::Result;
+
+use super::{ScenarioArgs, print};
+use crate::model::Plan;
+use crate::output::terminal;
+use crate::scenario;
+
+/// Lists every parameter with its resolved value and unit, one per line.
+pub fn params(a: ScenarioArgs) -> Result<()> {
+    let s = scenario::load(&a.scenario, &a.set)?;
+    Plan::from_scenario(&s)?;
+    let params = s.params();
+    let width = params.iter().map(|p| p.path.len()).max().unwrap_or(0);
+    let vwidth = params.iter().map(|p| p.value.len()).max().unwrap_or(0).min(24);
+    let mut text = String::new();
+    for p in &params {
+        text.push_str(&format!("{:<width$}  {:<vwidth$}  {}\n", p.path, p.value, p.unit));
+    }
+    print(&text)
+}
+
+/// Validates a scenario and prints what would run.
+pub fn check(a: ScenarioArgs) -> Result<()> {
+    let s = scenario::load(&a.scenario, &a.set)?;
+    let plan = Plan::from_scenario(&s)?;
+    print(&terminal::plan_description(plan.base(), plan.epochs.len()))
+}

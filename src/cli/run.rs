@@ -1,0 +1,127 @@
+//! `tierflow run`: replications in parallel, results into a folder, a report on the terminal.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::{ScenarioArgs, print};
+use crate::metrics::{self, bands, targets};
+use crate::model::Plan;
+use crate::monte_carlo::run_replications;
+use crate::output::report::{self, KeyMetric, Manifest};
+use crate::output::{Staging, tables, terminal};
+use crate::scenario;
+
+/// Options of `tierflow run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Replications (overrides run.replications).
+    #[arg(short = 'r', long)]
+    replications: Option<u32>,
+    /// Base seed (overrides run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core); results are identical for any value.
+    #[arg(short = 't', long, default_value_t = 0)]
+    threads: usize,
+    /// Results folder (default: outputs/<scenario name>/).
+    #[arg(short = 'o', long)]
+    out: Option<PathBuf>,
+    /// Rerun only replication K (0-based) and get the numbers it has inside the full run.
+    #[arg(long, value_name = "K")]
+    replication: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+/// Runs a scenario.
+pub fn run(a: RunArgs) -> Result<()> {
+    let mut overrides = a.scenario.set.clone();
+    if let Some(r) = a.replications {
+        overrides.push(format!("run.replications={r}"));
+    }
+    if let Some(s) = a.seed {
+        overrides.push(format!("run.seed={s}"));
+    }
+    let s = scenario::load(&a.scenario.scenario, &overrides)?;
+    let plan = Plan::from_scenario(&s)?;
+    let model = plan.base();
+    let reps: Vec<u32> = match a.replication {
+        Some(k) => vec![k],
+        None => (0..model.run.replications).collect(),
+    };
+    let out = a.out.clone().unwrap_or_else(|| {
+        let name = match a.replication {
+            Some(k) => format!("{}-replication-{k}", model.name),
+            None => model.name.clone(),
+        };
+        PathBuf::from("outputs").join(name)
+    });
+    let staging = Staging::new(&out)?;
+    let threads = if a.threads == 0 { rayon::current_num_threads() } else { a.threads };
+
+    let started = Instant::now();
+    let results = run_replications(&plan, &reps, threads).context("cannot start worker threads")?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+
+    let values: Vec<_> = results.iter().map(|r| metrics::metric_values(model, r)).collect();
+    let per_row = bands::collect(&values);
+    let band_rows = bands::summarise(&values);
+    let judged = targets::judge(model, &per_row, reps.len());
+    let key: Vec<KeyMetric> = terminal::key_rows(model, &band_rows)
+        .into_iter()
+        .map(|((year, mi, k), b)| KeyMetric {
+            metric: metrics::catalog::METRICS[mi].name.to_string(),
+            tier: k.label(model),
+            year,
+            band: (&b).into(),
+        })
+        .collect();
+
+    staging.write("metrics.csv", &tables::metrics_csv(model, &band_rows))?;
+    staging.write("replications.csv", &tables::replications_csv(model, &reps, &values))?;
+    staging.write("summary.json", &report::summary_json(&model.name, reps.len(), &judged, key))?;
+    let manifest = Manifest {
+        tierflow_version: env!("CARGO_PKG_VERSION"),
+        scenario: &model.name,
+        scenario_files: s.files.iter().map(|f| f.path.display().to_string()).collect(),
+        overrides: &overrides,
+        seed: model.run.seed,
+        replications: model.run.replications,
+        replications_run: &reps,
+        threads,
+        people_simulated: model.n_people_simulated,
+        wall_seconds,
+        finished_unix_seconds: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        resolved_scenario: &s.tree,
+    };
+    staging.write("manifest.json", &report::manifest_json(&manifest))?;
+    staging.write(
+        "scenario.resolved.toml",
+        toml::to_string_pretty(&s.tree).context("cannot write the resolved scenario")?.as_bytes(),
+    )?;
+    let dest = staging.commit()?;
+
+    if !a.quiet {
+        let episodes: u64 = results.iter().flat_map(|r| r.years.iter()).map(|y| y.episodes).sum();
+        let mut text = format!(
+            "tierflow {}: `{}`, {} replication(s) × {} simulated people, {:.2e} episodes in {:.1} s on {threads} thread(s)\n",
+            env!("CARGO_PKG_VERSION"),
+            model.name,
+            reps.len(),
+            model.n_people_simulated,
+            episodes as f64,
+            wall_seconds
+        );
+        text.push_str(&terminal::report(model, reps.len(), &band_rows, &judged));
+        text.push_str(&format!("results: {}\n", dest.display()));
+        print(&text)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! The event queue: a binary heap ordered by (time, insertion sequence).
+//!
+//! Ties in time are broken by the order events were scheduled, so two events at the same
+//! instant always run in the same order (pinned by a test).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// What a scheduled event does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// The stay ends.
+    Discharge,
+    /// The patient is due to be referred down to township for the rest of the stay.
+    DownReferral,
+}
+
+/// A scheduled bed event.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    /// When it fires, days.
+    pub time: f64,
+    seq: u64,
+    /// When the stay at this tier began, days.
+    pub admitted_at: f64,
+    /// Days of stay left after a down-referral.
+    pub remaining_days: f64,
+    /// Person index.
+    pub person: u32,
+    /// Condition index.
+    pub condition: u8,
+    /// Tier index of the bed.
+    pub tier: u8,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    /// Reversed so that the max-heap pops the earliest (time, seq) first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.time.total_cmp(&self.time).then(other.seq.cmp(&self.seq))
+    }
+}
+
+/// Pending bed events.
+#[derive(Debug, Default)]
+pub struct EventQueue {
+    heap: BinaryHeap<Event>,
+    next_seq: u64,
+}
+
+/// An event before it has a sequence number.
+#[derive(Clone, Copy, Debug)]
+pub struct NewEvent {
+    /// When it fires, days.
+    pub time: f64,
+    /// When the stay began, days.
+    pub admitted_at: f64,
+    /// Days left after a down-referral.
+    pub remaining_days: f64,
+    /// Person index.
+    pub person: u32,
+    /// Condition index.
+    pub condition: u8,
+    /// Tier index.
+    pub tier: u8,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+impl EventQueue {
+    /// Schedules an event.
+    pub fn push(&mut self, e: NewEvent) {
+        self.heap.push(Event {
+            time: e.time,
+            seq: self.next_seq,
+            admitted_at: e.admitted_at,
+            remaining_days: e.remaining_days,
+            person: e.person,
+            condition: e.condition,
+            tier: e.tier,
+            kind: e.kind,
+        });
+        self.next_seq += 1;
+    }
+
+    /// Time of the earliest event, or infinity.
+    #[inline]
+    pub fn next_time(&self) -> f64 {
+        self.heap.peek().map_or(f64::INFINITY, |e| e.time)
+    }
+
+    /// Removes the earliest event.
+    pub fn pop(&mut self) -> Option<Event> {
+        self.heap.pop()
+    }
+}

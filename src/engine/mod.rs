@@ -1,0 +1,569 @@
+//! The discrete-event engine: one replication of a [`Plan`] on a continuous clock (days).
+//!
+//! **Invariants:** the engine never reads files or knows TOML; it reports raw yearly tallies
+//! ([`YearTally`]) and leaves scaling and derived metrics to [`crate::metrics`]. A replication
+//! draws only from its own streams ([`rng`]), so its numbers do not depend on threads.
+//!
+//! # One step of the simulation
+//! The clock jumps to the earliest of three things; at equal times the order is
+//! boundary, then bed event, then onset.
+//! 1. **Boundary** (precomputed, in time order; at equal times year end, then epoch, then
+//!    signing): *year end* integrates bed occupancy and fees, records the year's tally (not in
+//!    warm-up), resets everyone's annual deductible and cap counters, and refreshes the choice
+//!    cache with this year's mean bed waits; *epoch* switches to the next timeline parameters
+//!    (beds, rates, coefficients…) and redraws the next onset at the new rate (exact, since
+//!    onsets are Poisson); *signing* (monthly) signs or unsigns people to follow each group's
+//!    coverage path and accrues signing fees.
+//! 2. **Bed event** from the (time, sequence)-ordered heap: a *discharge* frees a bed and admits
+//!    the next waiting patient; a *down-referral* moves a recovering inpatient to a free
+//!    township bed for the rest of the stay (or they stay put if none is free).
+//! 3. **Onset**: the superposition of everyone's Poisson illness processes. A (group,
+//!    condition) pair is drawn by alias sampling in proportion to its rate, then a person
+//!    uniformly within the group. People in a bed or queue are skipped (they are already in
+//!    care), as are chronic follow-ups a signed person's long prescription makes unnecessary.
+//!    The person chooses a tier (or self-care); the visit is billed; a tier below the condition's
+//!    lowest capable tier refers up; the patient may be admitted (bed, queue or diversion), and
+//!    a chronic patient seen at county or above may be referred back down.
+//!
+//! # End of the horizon
+//! Patients still in a bed at the end are reported as `in_bed_at_year_end` (their admission was
+//! counted and billed in the year it began); patients still waiting as `waiting_at_year_end`.
+//! Admissions, costs and bed waits are counted in the year the stay begins, discharges and
+//! lengths of stay in the year it ends.
+
+mod beds;
+mod derived;
+mod events;
+mod population;
+pub mod rng;
+
+pub use population::{BYTES_PER_PERSON, Person};
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::behaviour::choice::{ChoiceTable, Chooser, NO_TIER};
+use crate::behaviour::signing::signing_threshold;
+use crate::insurance::{self, Arrival};
+use crate::metrics::tally::YearTally;
+use crate::model::{DAYS_PER_YEAR, Model, Plan};
+use crate::scenario::raw::{Area, WhenBedsFull};
+use crate::tier::{N_TIERS, PerTier, Tier};
+use beds::{BedPool, Waiting};
+use derived::Derived;
+use events::{Event, EventKind, EventQueue, NewEvent};
+use rng::{Stream, stream_rng, stream_seed};
+
+/// What one replication produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationResult {
+    /// Replication index (its random streams derive from it).
+    pub replication: u32,
+    /// One tally per reported year.
+    pub years: Vec<YearTally>,
+    /// Patients in a bed when reporting began (carried over from warm-up), by tier.
+    pub in_bed_at_start: [u64; N_TIERS],
+    /// Patients waiting when reporting began, by tier.
+    pub waiting_at_start: [u64; N_TIERS],
+}
+
+/// Runs replication `replication` of `plan`.
+pub fn simulate(plan: &Plan, replication: u32) -> ReplicationResult {
+    let mut sim = Sim::new(plan, replication);
+    sim.run();
+    ReplicationResult {
+        replication,
+        years: sim.years,
+        in_bed_at_start: sim.in_bed_at_start,
+        waiting_at_start: sim.waiting_at_start,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+enum BoundaryKind {
+    YearEnd { last: bool },
+    Epoch(usize),
+    Signing,
+}
+
+impl BoundaryKind {
+    fn order(self) -> u8 {
+        match self {
+            BoundaryKind::YearEnd { .. } => 0,
+            BoundaryKind::Epoch(_) => 1,
+            BoundaryKind::Signing => 2,
+        }
+    }
+}
+
+struct Sim<'a> {
+    plan: &'a Plan,
+    epoch: usize,
+    derived: Derived,
+    choice: ChoiceTable,
+    people: Vec<Person>,
+    group_start: Vec<u32>,
+    beds: [BedPool; N_TIERS],
+    events: EventQueue,
+    onset_rng: Xoshiro256PlusPlus,
+    choice_rng: Xoshiro256PlusPlus,
+    clinical_rng: Xoshiro256PlusPlus,
+    cost_rng: Xoshiro256PlusPlus,
+    signing_key: u64,
+    signing_applied: Vec<f64>,
+    signed_by_group: Vec<u64>,
+    last_fee_accrual: f64,
+    boundaries: Vec<(f64, BoundaryKind)>,
+    next_onset: f64,
+    year_index: i64,
+    year_start: f64,
+    tally: YearTally,
+    years: Vec<YearTally>,
+    expected_wait_days: PerTier<f64>,
+    in_bed_at_start: [u64; N_TIERS],
+    waiting_at_start: [u64; N_TIERS],
+}
+
+impl<'a> Sim<'a> {
+    fn new(plan: &'a Plan, replication: u32) -> Self {
+        let model = plan.base();
+        let run = &model.run;
+        let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
+        let mut people = Vec::with_capacity(model.n_people_simulated as usize);
+        let mut group_start = Vec::with_capacity(model.groups.len());
+        for (g, group) in model.groups.iter().enumerate() {
+            group_start.push(people.len() as u32);
+            people.extend(std::iter::repeat_n(Person::new(g as u8), group.n_people as usize));
+        }
+        let beds = std::array::from_fn(|i| {
+            BedPool::new(model.tiers.0[i].as_ref().and_then(|s| s.beds), t0)
+        });
+        let mut onset_rng = stream_rng(run.seed, replication, Stream::Onset);
+        let derived = Derived::new(model);
+        let first_onset = t0 + Distribution::<f64>::sample(&Exp1, &mut onset_rng) / derived.onset_rate_per_day;
+        let first_year = run.start_year - run.warmup_years as i32;
+        let mut sim = Sim {
+            plan,
+            epoch: 0,
+            choice: ChoiceTable::new(model),
+            derived,
+            people,
+            group_start,
+            beds,
+            events: EventQueue::default(),
+            onset_rng,
+            choice_rng: stream_rng(run.seed, replication, Stream::Choice),
+            clinical_rng: stream_rng(run.seed, replication, Stream::Clinical),
+            cost_rng: stream_rng(run.seed, replication, Stream::Cost),
+            signing_key: stream_seed(run.seed, replication, Stream::Signing),
+            signing_applied: vec![f64::NAN; model.groups.len()],
+            signed_by_group: vec![0; model.groups.len()],
+            last_fee_accrual: t0,
+            boundaries: boundaries(plan),
+            next_onset: first_onset,
+            year_index: -(run.warmup_years as i64),
+            year_start: t0,
+            tally: YearTally::new(first_year, model.groups.len()),
+            years: Vec::with_capacity(run.years as usize),
+            expected_wait_days: PerTier::splat(0.0),
+            in_bed_at_start: [0; N_TIERS],
+            waiting_at_start: [0; N_TIERS],
+        };
+        sim.update_signing(t0);
+        sim
+    }
+
+    /// The parameters in force (borrowed from the plan, not from `self`).
+    #[inline]
+    fn model(&self) -> &'a Model {
+        &self.plan.epochs[self.epoch].model
+    }
+
+    fn run(&mut self) {
+        let mut b = 0;
+        loop {
+            let (tb, kind) = self.boundaries[b];
+            let te = self.events.next_time();
+            let to = self.next_onset;
+            if tb <= te && tb <= to {
+                b += 1;
+                if self.boundary(tb, kind) {
+                    break;
+                }
+            } else if te <= to {
+                let e = self.events.pop().expect("next_time was finite");
+                self.bed_event(e);
+            } else {
+                self.onset(to);
+            }
+        }
+    }
+
+    fn onset(&mut self, t: f64) {
+        let Some(alias) = &self.derived.onset_pairs else {
+            self.next_onset = f64::INFINITY;
+            return;
+        };
+        let (g, c) = self.derived.pair_of[alias.sample(&mut self.onset_rng)];
+        let model = self.model();
+        let n = model.groups[g as usize].n_people;
+        let idx = self.group_start[g as usize] + self.onset_rng.random_range(0..n);
+        let thin: f64 = self.onset_rng.random();
+        self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng) / self.derived.onset_rate_per_day;
+        let person = &self.people[idx as usize];
+        if person.in_care() {
+            return;
+        }
+        let cond = &model.conditions[c as usize];
+        if cond.chronic && person.signed_tier != NO_TIER && thin >= model.signing.chronic_visit_multiplier {
+            return;
+        }
+        self.episode(t, idx, g as usize, c as usize);
+    }
+
+    fn episode(&mut self, t: f64, idx: u32, g: usize, c: usize) {
+        let model = self.model();
+        let cond = &model.conditions[c];
+        let person = self.people[idx as usize];
+        let u: f64 = self.choice_rng.random();
+        self.tally.episodes += 1;
+        let first = if cond.emergency {
+            let area = (model.groups[g].area == Area::Rural) as usize;
+            Some(self.derived.nearest_capable[area][c])
+        } else {
+            let who = Chooser {
+                group: g,
+                signed_tier: person.signed_tier,
+                last_tier: person.last_tier,
+                bad_experience: person.bad_experience(),
+                outpatient_progress_yuan: person.outpatient_progress_yuan,
+                outpatient_fund_paid_yuan: person.outpatient_fund_paid_yuan,
+            };
+            self.choice.choose(model, &who, c, u)
+        };
+        let Some(first) = first else {
+            self.tally.self_care += 1;
+            return;
+        };
+        self.outpatient_visit(idx, c, first, Arrival::Unreferred);
+        let (tier, arrival) = if first < cond.lowest_tier {
+            self.tally.tiers[first.index()].referrals_up += 1;
+            let arrival = Arrival::ReferredUp { from: first };
+            self.outpatient_visit(idx, c, cond.lowest_tier, arrival);
+            (cond.lowest_tier, arrival)
+        } else {
+            (first, Arrival::Unreferred)
+        };
+        self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
+        let admit: f64 = self.clinical_rng.random();
+        if admit < cond.admission_probability[tier] {
+            self.request_bed(t, idx, c, tier, arrival);
+        } else if cond.chronic && tier >= Tier::County {
+            let p = model.referral.chronic_down_referral_probability;
+            if p > 0.0 && self.clinical_rng.random::<f64>() < p {
+                self.tally.tiers[tier.index()].referrals_down += 1;
+                let back = if person.signed_tier != NO_TIER {
+                    person.signed_tier
+                } else if model.tiers[Tier::Township].is_some() {
+                    Tier::Township as u8
+                } else {
+                    model.present_tiers().next().expect("a tier is present") as u8
+                };
+                self.people[idx as usize].remember(back, false);
+            }
+        }
+    }
+
+    fn gatekeeping_cut(model: &Model) -> Option<f64> {
+        model.referral.gatekeeping.then_some(model.referral.gatekeeping_rate_cut)
+    }
+
+    fn outpatient_visit(&mut self, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
+        let model = self.model();
+        let person = &mut self.people[idx as usize];
+        let scheme = &model.schemes[model.groups[person.group as usize].scheme];
+        let benefit = &scheme.benefits[0][tier];
+        let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut self.cost_rng);
+        let rate = insurance::effective_rate(scheme.rate_by_condition[c][0][tier], benefit, tier, arrival, Self::gatekeeping_cut(model));
+        let split = insurance::split_outpatient(
+            cost,
+            rate,
+            benefit,
+            &mut person.outpatient_progress_yuan,
+            &mut person.outpatient_fund_paid_yuan,
+        );
+        let tt = &mut self.tally.tiers[tier.index()];
+        tt.visits += 1;
+        tt.outpatient_cost_yuan += cost;
+        tt.fund_yuan += split.fund_yuan;
+        tt.oop_yuan += split.oop_yuan;
+    }
+
+    fn request_bed(&mut self, t: f64, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
+        let model = self.model();
+        if self.beds[tier.index()].capacity() == Some(0) {
+            match self.derived.next_with_beds[tier] {
+                Some(up) => {
+                    self.tally.tiers[tier.index()].referrals_up += 1;
+                    self.request_bed(t, idx, c, up, Arrival::ReferredUp { from: tier });
+                }
+                None => self.tally.tiers[tier.index()].admissions_unplaced += 1,
+            }
+            return;
+        }
+        if self.beds[tier.index()].has_free_bed() {
+            self.start_stay(t, idx, c, tier, arrival, 0.0, None);
+            return;
+        }
+        match model.referral.when_beds_full {
+            WhenBedsFull::Wait => {
+                let person = &mut self.people[idx as usize];
+                let priority = (model.referral.referred_bed_priority && arrival.is_referred())
+                    || (model.signing.signed_bed_priority && person.signed_tier != NO_TIER);
+                person.set_in_care(true);
+                self.beds[tier.index()].enqueue(
+                    Waiting {
+                        person: idx,
+                        condition: c as u8,
+                        arrival,
+                        since: t,
+                    },
+                    priority,
+                );
+            }
+            WhenBedsFull::Divert => {
+                self.tally.tiers[tier.index()].diversions += 1;
+                let free = Tier::ALL[tier.index() + 1..]
+                    .iter()
+                    .copied()
+                    .find(|u| model.tiers[*u].is_some() && self.beds[u.index()].has_free_bed());
+                match free {
+                    Some(up) => self.start_stay(t, idx, c, up, Arrival::ReferredUp { from: tier }, 0.0, None),
+                    None => self.tally.tiers[tier.index()].admissions_unplaced += 1,
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start_stay(&mut self, t: f64, idx: u32, c: usize, tier: Tier, arrival: Arrival, waited_days: f64, recovery_days: Option<f64>) {
+        let model = self.model();
+        let (stay, cost) = match recovery_days {
+            Some(d) => (d, model.referral.rehab_cost_per_day_yuan * d),
+            None => (
+                self.derived.stay[c][tier.index()].sample(&mut self.clinical_rng),
+                self.derived.inpatient_cost[c][tier.index()].sample(&mut self.cost_rng),
+            ),
+        };
+        let person = &mut self.people[idx as usize];
+        let scheme = &model.schemes[model.groups[person.group as usize].scheme];
+        let benefit = &scheme.benefits[1][tier];
+        let rate = insurance::effective_rate(scheme.rate_by_condition[c][1][tier], benefit, tier, arrival, Self::gatekeeping_cut(model));
+        let deductible = insurance::inpatient_deductible(scheme, tier, arrival);
+        let split = insurance::split_inpatient(cost, rate, deductible, benefit.cap_yuan, &mut person.inpatient_fund_paid_yuan);
+        person.set_in_care(true);
+        if waited_days > model.behaviour.bad_wait_days {
+            person.remember(tier as u8, true);
+        }
+        let tt = &mut self.tally.tiers[tier.index()];
+        tt.admissions += 1;
+        tt.wait_days += waited_days;
+        tt.inpatient_cost_yuan += cost;
+        tt.fund_yuan += split.fund_yuan;
+        tt.oop_yuan += split.oop_yuan;
+        self.beds[tier.index()].occupy(t);
+        let p_down = model.referral.down_referral_probability[tier];
+        let goes_down = recovery_days.is_none() && p_down > 0.0 && self.clinical_rng.random::<f64>() < p_down;
+        let f = model.referral.down_referral_at_stay_fraction;
+        self.events.push(NewEvent {
+            time: t + if goes_down { f * stay } else { stay },
+            admitted_at: t,
+            remaining_days: if goes_down { (1.0 - f) * stay } else { 0.0 },
+            person: idx,
+            condition: c as u8,
+            tier: tier as u8,
+            kind: if goes_down { EventKind::DownReferral } else { EventKind::Discharge },
+        });
+    }
+
+    fn bed_event(&mut self, e: Event) {
+        let tier = Tier::from_index(e.tier as usize);
+        match e.kind {
+            EventKind::Discharge => self.discharge(e.time, tier, e.person, e.admitted_at),
+            EventKind::DownReferral => {
+                if self.beds[Tier::Township.index()].has_free_bed() {
+                    self.discharge(e.time, tier, e.person, e.admitted_at);
+                    self.tally.tiers[tier.index()].referrals_down += 1;
+                    self.start_stay(
+                        e.time,
+                        e.person,
+                        e.condition as usize,
+                        Tier::Township,
+                        Arrival::ReferredDown,
+                        0.0,
+                        Some(e.remaining_days),
+                    );
+                } else {
+                    self.events.push(NewEvent {
+                        time: e.time + e.remaining_days,
+                        remaining_days: 0.0,
+                        kind: EventKind::Discharge,
+                        admitted_at: e.admitted_at,
+                        person: e.person,
+                        condition: e.condition,
+                        tier: e.tier,
+                    });
+                }
+            }
+        }
+    }
+
+    fn discharge(&mut self, t: f64, tier: Tier, idx: u32, admitted_at: f64) {
+        self.beds[tier.index()].release(t);
+        let tt = &mut self.tally.tiers[tier.index()];
+        tt.discharges += 1;
+        tt.stay_days += t - admitted_at;
+        self.people[idx as usize].set_in_care(false);
+        self.admit_waiting(t, tier);
+    }
+
+    fn admit_waiting(&mut self, t: f64, tier: Tier) {
+        while self.beds[tier.index()].has_free_bed() {
+            let Some(w) = self.beds[tier.index()].next_waiting() else {
+                break;
+            };
+            self.start_stay(t, w.person, w.condition as usize, tier, w.arrival, t - w.since, None);
+        }
+    }
+
+    /// Handles a boundary; returns true at the end of the horizon.
+    fn boundary(&mut self, t: f64, kind: BoundaryKind) -> bool {
+        match kind {
+            BoundaryKind::YearEnd { last } => self.year_end(t, last),
+            BoundaryKind::Epoch(k) => {
+                self.accrue_fees(t);
+                self.epoch = k;
+                let model = self.model();
+                self.derived = Derived::new(model);
+                self.choice.reset(model, self.expected_wait_days);
+                for tier in Tier::ALL {
+                    let cap = model.tiers[tier].as_ref().and_then(|s| s.beds);
+                    self.beds[tier.index()].set_capacity(t, cap);
+                    self.admit_waiting(t, tier);
+                }
+                self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng) / self.derived.onset_rate_per_day;
+                self.update_signing(t);
+                false
+            }
+            BoundaryKind::Signing => {
+                self.update_signing(t);
+                false
+            }
+        }
+    }
+
+    fn year_end(&mut self, t: f64, last: bool) -> bool {
+        self.accrue_fees(t);
+        for pool in &mut self.beds {
+            pool.advance(t);
+        }
+        let model = self.model();
+        for (i, pool) in self.beds.iter().enumerate() {
+            let tt = &mut self.tally.tiers[i];
+            tt.busy_bed_days = pool.busy_bed_days;
+            tt.available_bed_days = pool.available_bed_days;
+            tt.in_bed_at_end = pool.busy() as u64;
+            tt.waiting_at_end = pool.waiting() as u64;
+        }
+        self.tally.days = t - self.year_start;
+        self.tally.signed_by_group.clone_from(&self.signed_by_group);
+        for (g, group) in model.groups.iter().enumerate() {
+            self.tally.people_by_group[g] = group.n_people as u64;
+        }
+        self.expected_wait_days = PerTier(std::array::from_fn(|i| {
+            let tt = &self.tally.tiers[i];
+            if tt.admissions > 0 { tt.wait_days / tt.admissions as f64 } else { 0.0 }
+        }));
+        if self.year_index >= 0 {
+            self.years.push(self.tally.clone());
+        } else if self.year_index == -1 {
+            self.in_bed_at_start = std::array::from_fn(|i| self.tally.tiers[i].in_bed_at_end);
+            self.waiting_at_start = std::array::from_fn(|i| self.tally.tiers[i].waiting_at_end);
+        }
+        if last {
+            return true;
+        }
+        for pool in &mut self.beds {
+            pool.reset_integrals();
+        }
+        self.year_index += 1;
+        self.year_start = t;
+        self.tally = YearTally::new(self.tally.year + 1, model.groups.len());
+        for p in &mut self.people {
+            p.reset_annual();
+        }
+        self.choice.reset(model, self.expected_wait_days);
+        false
+    }
+
+    fn accrue_fees(&mut self, t: f64) {
+        let fee = self.model().signing.fee_yuan_per_signed_per_year;
+        let signed: u64 = self.signed_by_group.iter().sum();
+        self.tally.programme_cost_yuan += signed as f64 * fee * (t - self.last_fee_accrual) / DAYS_PER_YEAR;
+        self.last_fee_accrual = t;
+    }
+
+    fn update_signing(&mut self, t: f64) {
+        self.accrue_fees(t);
+        let model = self.model();
+        for (g, group) in model.groups.iter().enumerate() {
+            let coverage = group.signing_coverage_at(t);
+            if coverage == self.signing_applied[g] {
+                continue;
+            }
+            self.signing_applied[g] = coverage;
+            let start = self.group_start[g] as usize;
+            let tier = group.signing_tier as u8;
+            let mut signed = 0;
+            for (i, p) in self.people[start..start + group.n_people as usize].iter_mut().enumerate() {
+                let yes = signing_threshold(self.signing_key, (start + i) as u32) < coverage;
+                p.signed_tier = if yes { tier } else { NO_TIER };
+                signed += yes as u64;
+            }
+            self.signed_by_group[g] = signed;
+        }
+    }
+}
+
+/// Year ends, epoch switches and monthly signing updates, in processing order.
+fn boundaries(plan: &Plan) -> Vec<(f64, BoundaryKind)> {
+    let run = &plan.base().run;
+    let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
+    let mut out = Vec::new();
+    for k in 1..=run.warmup_years {
+        out.push((t0 + k as f64 * DAYS_PER_YEAR, BoundaryKind::YearEnd { last: false }));
+    }
+    let n_years = (run.horizon_days / DAYS_PER_YEAR).ceil() as u32;
+    for y in 1..=n_years {
+        let end = (y as f64 * DAYS_PER_YEAR).min(run.horizon_days);
+        out.push((end, BoundaryKind::YearEnd { last: y == n_years }));
+    }
+    for (k, e) in plan.epochs.iter().enumerate().skip(1) {
+        out.push((e.start_day, BoundaryKind::Epoch(k)));
+    }
+    let signing_used = plan
+        .epochs
+        .iter()
+        .any(|e| e.model.groups.iter().any(|g| g.signing_path.iter().any(|(_, c)| *c > 0.0)));
+    if signing_used {
+        let month = DAYS_PER_YEAR / 12.0;
+        let mut k = 1;
+        while t0 + k as f64 * month < run.horizon_days {
+            out.push((t0 + k as f64 * month, BoundaryKind::Signing));
+            k += 1;
+        }
+    }
+    out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.order().cmp(&b.1.order())));
+    out
+}

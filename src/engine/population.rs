@@ -1,0 +1,78 @@
+//! Compact per-person state: 16 bytes a person, groups stored contiguously.
+
+use crate::behaviour::choice::NO_TIER;
+
+/// Flag: the person is in a bed or waiting for one (new episodes are not drawn for them).
+const IN_CARE: u8 = 1;
+/// Flag: the last tier used referred them on or made them wait long.
+const BAD_EXPERIENCE: u8 = 2;
+
+/// What choice and cost depend on for one resident.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+pub struct Person {
+    /// Covered outpatient spending this insurance year, yuan (towards the annual deductible).
+    pub outpatient_progress_yuan: f32,
+    /// Outpatient fund payments this insurance year, yuan (towards the annual cap).
+    pub outpatient_fund_paid_yuan: f32,
+    /// Inpatient fund payments this insurance year, yuan (towards the annual cap).
+    pub inpatient_fund_paid_yuan: f32,
+    /// Population group index.
+    pub group: u8,
+    /// Tier of the signed family doctor, or `NO_TIER`.
+    pub signed_tier: u8,
+    /// Tier used last, or `NO_TIER`.
+    pub last_tier: u8,
+    flags: u8,
+}
+
+impl Person {
+    /// A new resident of `group`: unsigned, no history, nothing paid.
+    pub fn new(group: u8) -> Self {
+        Person {
+            outpatient_progress_yuan: 0.0,
+            outpatient_fund_paid_yuan: 0.0,
+            inpatient_fund_paid_yuan: 0.0,
+            group,
+            signed_tier: NO_TIER,
+            last_tier: NO_TIER,
+            flags: 0,
+        }
+    }
+
+    /// In a bed or queueing for one.
+    #[inline]
+    pub fn in_care(&self) -> bool {
+        self.flags & IN_CARE != 0
+    }
+
+    /// Sets or clears the in-care flag.
+    #[inline]
+    pub fn set_in_care(&mut self, on: bool) {
+        self.flags = if on { self.flags | IN_CARE } else { self.flags & !IN_CARE };
+    }
+
+    /// Whether the last experience was bad.
+    #[inline]
+    pub fn bad_experience(&self) -> bool {
+        self.flags & BAD_EXPERIENCE != 0
+    }
+
+    /// Records the tier used and how it went.
+    #[inline]
+    pub fn remember(&mut self, tier: u8, bad: bool) {
+        self.last_tier = tier;
+        self.flags = if bad { self.flags | BAD_EXPERIENCE } else { self.flags & !BAD_EXPERIENCE };
+    }
+
+    /// Starts a new insurance year.
+    #[inline]
+    pub fn reset_annual(&mut self) {
+        self.outpatient_progress_yuan = 0.0;
+        self.outpatient_fund_paid_yuan = 0.0;
+        self.inpatient_fund_paid_yuan = 0.0;
+    }
+}
+
+/// Bytes of state per simulated person (reported by the benchmark and the README).
+pub const BYTES_PER_PERSON: usize = std::mem::size_of::<Person>();

@@ -1,0 +1,17 @@
+//! tierflow: a parallel Monte Carlo discrete-event simulator of patient flow through a tiered
+//! health system (China's 分级诊疗 reform).
+//!
+//! Data flows one way: [`scenario`] (TOML) → [`model`] (validated) → [`engine`] (one
+//! replication) run in parallel by [`monte_carlo`] → [`metrics`] (bands, targets) → [`output`].
+//! docs/architecture.md has the code map.
+
+pub mod behaviour;
+pub mod cli;
+pub mod engine;
+pub mod insurance;
+pub mod metrics;
+pub mod model;
+pub mod monte_carlo;
+pub mod output;
+pub mod scenario;
+pub mod tier;

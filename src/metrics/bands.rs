@@ -1,0 +1,77 @@
+//! Bands over replications: mean, standard deviation and percentiles of each metric.
+//!
+//! Percentiles interpolate linearly between order statistics (Hyndman–Fan type 7, the default
+//! of R and NumPy), so planners can reproduce a band from replications.csv with the tools they
+//! already use. It is four lines, so it is written here rather than pulling in a statistics
+//! crate whose estimator differs.
+
+use std::collections::BTreeMap;
+
+use super::{Breakdown, MetricValue};
+
+/// Summary of one metric over replications.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Band {
+    /// Replications in which the metric was defined.
+    pub n: usize,
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (0 with one replication).
+    pub sd: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// The type-7 quantile of sorted data.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+impl Band {
+    /// Summarises values (at least one).
+    pub fn of(values: &[f64]) -> Band {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let mean = v.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        Band {
+            n,
+            mean,
+            sd,
+            p5: quantile(&v, 0.05),
+            p50: quantile(&v, 0.5),
+            p95: quantile(&v, 0.95),
+        }
+    }
+}
+
+/// Identifies a row of metrics.csv.
+pub type RowKey = (i32, usize, Breakdown);
+
+/// Values of every (year, metric, breakdown) across replications, in output order.
+pub fn collect(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Vec<f64>> {
+    let mut rows: BTreeMap<RowKey, Vec<f64>> = BTreeMap::new();
+    for values in per_replication {
+        for v in values {
+            rows.entry((v.year, v.metric, v.breakdown)).or_default().push(v.value);
+        }
+    }
+    rows
+}
+
+/// Bands for every row.
+pub fn summarise(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Band> {
+    collect(per_replication).into_iter().map(|(k, v)| (k, Band::of(&v))).collect()
+}

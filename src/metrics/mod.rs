@@ -1,0 +1,182 @@
+//! From raw tallies to reported metrics: scaling, derived ratios, bands over replications,
+//! and target judgements.
+//!
+//! **Invariant:** metrics never run the engine or write files; they turn
+//! [`crate::engine::ReplicationResult`]s into numbers.
+
+pub mod bands;
+pub mod catalog;
+pub mod tally;
+pub mod targets;
+
+use crate::engine::ReplicationResult;
+use crate::model::Model;
+use crate::tier::{N_TIERS, Tier};
+use catalog::{Breakdowns, METRICS};
+use tally::{TierTally, YearTally};
+
+/// What the `tier` column of a metric row holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Breakdown {
+    /// The whole region.
+    All,
+    /// One tier.
+    Tier(Tier),
+    /// One population group (index into the model's groups).
+    Group(u8),
+}
+
+impl Breakdown {
+    /// The label written in outputs.
+    pub fn label(self, model: &Model) -> String {
+        match self {
+            Breakdown::All => "all".to_string(),
+            Breakdown::Tier(t) => t.name().to_string(),
+            Breakdown::Group(g) => model.groups[g as usize].name.clone(),
+        }
+    }
+
+    /// Parses an output label.
+    pub fn parse(label: &str, model: &Model) -> Option<Breakdown> {
+        if label == "all" {
+            return Some(Breakdown::All);
+        }
+        if let Some(t) = Tier::from_name(label) {
+            return Some(Breakdown::Tier(t));
+        }
+        model.groups.iter().position(|g| g.name == label).map(|g| Breakdown::Group(g as u8))
+    }
+}
+
+/// One metric value of one replication in one year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricValue {
+    /// Calendar year.
+    pub year: i32,
+    /// Index into [`METRICS`].
+    pub metric: usize,
+    /// Breakdown.
+    pub breakdown: Breakdown,
+    /// Value at full scale.
+    pub value: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Every defined metric value of one replication, in catalogue order (undefined ratios are left out).
+pub fn metric_values(model: &Model, result: &ReplicationResult) -> Vec<MetricValue> {
+    let mut out = Vec::new();
+    for y in &result.years {
+        year_values(model, y, &mut out);
+    }
+    out
+}
+
+/// How a per-tier metric is computed from a tier's tally, and aggregated over tiers.
+#[derive(Clone, Copy)]
+enum TierDefinition {
+    /// A count or sum: the aggregate is the sum over tiers.
+    Sum(fn(&TierTally) -> f64),
+    /// A ratio: the aggregate divides the summed numerators by the summed denominators.
+    Ratio(fn(&TierTally) -> f64, fn(&TierTally) -> f64),
+}
+
+impl TierDefinition {
+    fn of(name: &str) -> Option<Self> {
+        use TierDefinition::{Ratio, Sum};
+        Some(match name {
+            "visits" => Sum(|x| x.visits as f64),
+            "admissions" => Sum(|x| x.admissions as f64),
+            "discharges" => Sum(|x| x.discharges as f64),
+            "in_bed_at_year_end" => Sum(|x| x.in_bed_at_end as f64),
+            "waiting_at_year_end" => Sum(|x| x.waiting_at_end as f64),
+            "bed_occupancy" => Ratio(|x| x.busy_bed_days, |x| x.available_bed_days),
+            "bed_wait_days" => Ratio(|x| x.wait_days, |x| x.admissions as f64),
+            "los_days" => Ratio(|x| x.stay_days, |x| x.discharges as f64),
+            "referrals_up" => Sum(|x| x.referrals_up as f64),
+            "referrals_down" => Sum(|x| x.referrals_down as f64),
+            "diversions" => Sum(|x| x.diversions as f64),
+            "admissions_unplaced" => Sum(|x| x.admissions_unplaced as f64),
+            "total_cost" => Sum(|x| x.outpatient_cost_yuan + x.inpatient_cost_yuan),
+            "fund_spend" => Sum(|x| x.fund_yuan),
+            "oop_spend" => Sum(|x| x.oop_yuan),
+            "cost_per_visit" => Ratio(|x| x.outpatient_cost_yuan, |x| x.visits as f64),
+            "cost_per_admission" => Ratio(|x| x.inpatient_cost_yuan, |x| x.admissions as f64),
+            _ => return None,
+        })
+    }
+
+    fn at(self, t: &TierTally) -> f64 {
+        match self {
+            TierDefinition::Sum(f) => f(t),
+            TierDefinition::Ratio(n, d) => ratio(n(t), d(t)),
+        }
+    }
+
+    fn over(self, tallies: &[TierTally; N_TIERS], tiers: &[Tier]) -> f64 {
+        let total = |f: fn(&TierTally) -> f64| tiers.iter().map(|x| f(&tallies[x.index()])).sum::<f64>();
+        match self {
+            TierDefinition::Sum(f) => total(f),
+            TierDefinition::Ratio(n, d) => ratio(total(n), total(d)),
+        }
+    }
+}
+
+fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
+    let up = 1.0 / model.scale;
+    let tiers: Vec<Tier> = model.present_tiers().collect();
+    let t = &y.tiers;
+    let count = |f: fn(&TierTally) -> u64, keep: fn(Tier) -> bool| {
+        tiers.iter().filter(|x| keep(**x)).map(|x| f(&t[x.index()]) as f64).sum::<f64>()
+    };
+    let all_visits = count(|x| x.visits, |_| true);
+    let all_admissions = count(|x| x.admissions, |_| true);
+    let people: f64 = y.people_by_group.iter().sum::<u64>() as f64;
+    for (mi, info) in METRICS.iter().enumerate() {
+        let scale = if info.scales_with_population { up } else { 1.0 };
+        let mut push = |breakdown: Breakdown, value: f64| {
+            if value.is_finite() {
+                out.push(MetricValue { year: y.year, metric: mi, breakdown, value: value * scale });
+            }
+        };
+        match info.breakdowns {
+            Breakdowns::Tiers => {
+                let def = TierDefinition::of(info.name).expect("every per-tier metric has a definition");
+                // Occupancy is only defined where beds are finite.
+                let reported: Vec<Tier> = if info.name == "bed_occupancy" {
+                    tiers.iter().copied().filter(|x| t[x.index()].available_bed_days > 0.0).collect()
+                } else {
+                    tiers.clone()
+                };
+                if !reported.is_empty() {
+                    push(Breakdown::All, def.over(t, &reported));
+                }
+                for x in &reported {
+                    push(Breakdown::Tier(*x), def.at(&t[x.index()]));
+                }
+            }
+            Breakdowns::Groups => {
+                let signed: u64 = y.signed_by_group.iter().sum();
+                push(Breakdown::All, ratio(signed as f64, people));
+                for (g, (&s, &n)) in y.signed_by_group.iter().zip(&y.people_by_group).enumerate() {
+                    push(Breakdown::Group(g as u8), ratio(s as f64, n as f64));
+                }
+            }
+            Breakdowns::AllOnly => {
+                let v = match info.name {
+                    "grassroots_outpatient_share" => ratio(count(|x| x.visits, Tier::is_grassroots), all_visits),
+                    "grassroots_inpatient_share" => ratio(count(|x| x.admissions, Tier::is_grassroots), all_admissions),
+                    "in_region_rate" => ratio(count(|x| x.visits, Tier::is_in_region), all_visits),
+                    "episodes" => y.episodes as f64,
+                    "self_care" => y.self_care as f64,
+                    "oop_per_capita" => ratio(t.iter().map(|x| x.oop_yuan).sum(), people),
+                    "programme_cost" => y.programme_cost_yuan,
+                    other => unreachable!("metric {other} has no all-only definition"),
+                };
+                push(Breakdown::All, v);
+            }
+        }
+    }
+}

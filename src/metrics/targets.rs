@@ -1,0 +1,50 @@
+//! Judging targets: the projected value, its band, and the share of replications meeting it.
+
+use std::collections::BTreeMap;
+
+use super::bands::{Band, RowKey};
+use super::{Breakdown, catalog};
+use crate::model::{Model, Target};
+
+/// How a run did against one target.
+#[derive(Clone, Debug)]
+pub struct TargetResult {
+    /// The target.
+    pub target: Target,
+    /// Band of the projected value (None if the metric was never defined, e.g. no admissions).
+    pub projected: Option<Band>,
+    /// Share of replications meeting the target.
+    pub share_meeting: f64,
+    /// Whether the mean projection meets it.
+    pub met: bool,
+}
+
+/// Judges every target of `model` against per-replication values.
+pub fn judge(model: &Model, values: &BTreeMap<RowKey, Vec<f64>>, n_replications: usize) -> Vec<TargetResult> {
+    model
+        .targets
+        .iter()
+        .map(|t| {
+            let (mi, _) = catalog::metric(&t.metric).expect("targets are validated against the catalogue");
+            let key = Breakdown::parse(&t.tier, model).expect("target breakdowns are validated");
+            match values.get(&(t.year, mi, key)) {
+                Some(v) if !v.is_empty() => {
+                    let band = Band::of(v);
+                    let meeting = v.iter().filter(|x| t.is_met_by(**x)).count();
+                    TargetResult {
+                        target: t.clone(),
+                        met: t.is_met_by(band.mean),
+                        projected: Some(band),
+                        share_meeting: meeting as f64 / n_replications as f64,
+                    }
+                }
+                _ => TargetResult {
+                    target: t.clone(),
+                    projected: None,
+                    share_meeting: 0.0,
+                    met: false,
+                },
+            }
+        })
+        .collect()
+}

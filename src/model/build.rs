@@ -1,0 +1,436 @@
+//! Validation: from the raw scenario to a [`Model`] whose invariants hold.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::*;
+use crate::metrics::catalog::{self, Breakdowns};
+use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario};
+use crate::scenario::{ErrorKind, ScenarioError};
+use crate::tier::N_TIERS;
+
+/// Most groups and conditions a scenario may have (person state keeps the group in a byte).
+const MAX_KEYS: usize = 64;
+
+fn out_of_range(path: impl Into<String>, expected: &str, found: impl std::fmt::Display) -> ScenarioError {
+    ScenarioError::new(ErrorKind::OutOfRange, format!("expected {expected}, found {found}")).at_path(path)
+}
+
+fn reference(path: impl Into<String>, message: String) -> ScenarioError {
+    ScenarioError::new(ErrorKind::Reference, message).at_path(path)
+}
+
+fn check_fraction(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a fraction between 0 and 1", x))
+    }
+}
+
+fn check_non_negative(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x >= 0.0 && !x.is_nan() {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a value ≥ 0", x))
+    }
+}
+
+fn check_finite_non_negative(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a finite value ≥ 0", x))
+    }
+}
+
+fn check_finite(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a finite number", x))
+    }
+}
+
+/// Day offset of `date` ("YYYY-MM-DD") from 1 January of `start_year`, on 365-day years.
+pub fn date_to_day(date: &str, start_year: i32) -> Result<f64, String> {
+    let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|e| format!("expected a date \"YYYY-MM-DD\", found \"{date}\" ({e})"))?;
+    let ordinal0 = (d.ordinal0() as f64).min(DAYS_PER_YEAR - 1.0);
+    Ok((d.year() - start_year) as f64 * DAYS_PER_YEAR + ordinal0)
+}
+
+/// Per-tier values: present tiers take their value; a value at an absent tier is an error.
+fn per_tier<T: Copy, U: Copy + Default>(
+    path: &str,
+    raw: &RawPerTier<T>,
+    present: &[bool; N_TIERS],
+    mut check: impl FnMut(&str, T) -> Result<U, ScenarioError>,
+) -> Result<PerTier<U>, ScenarioError> {
+    let mut out = PerTier::splat(U::default());
+    for t in Tier::ALL {
+        if let Some(v) = raw.get(t) {
+            let p = format!("{path}.{}", t.name());
+            if !present[t.index()] {
+                return Err(reference(
+                    p,
+                    format!("tier `{}` is not defined in [tiers]", t.name()),
+                ));
+            }
+            out[t] = check(&p, *v)?;
+        }
+    }
+    Ok(out)
+}
+
+impl Model {
+    /// Validates a raw scenario. Errors carry the parameter path; the caller adds the location.
+    pub fn from_raw(raw: &RawScenario) -> Result<Model, ScenarioError> {
+        let r = &raw.run;
+        if r.years == 0 {
+            return Err(out_of_range("run.years", "at least 1 year", 0));
+        }
+        let full_days = r.years as f64 * DAYS_PER_YEAR;
+        let horizon_days = match r.horizon_days {
+            None => full_days,
+            Some(h) if h > 0.0 && h <= full_days => h,
+            Some(h) => {
+                return Err(out_of_range(
+                    "run.horizon_days",
+                    &format!("a length in (0, {full_days}] days (years × 365)"),
+                    h,
+                ));
+            }
+        };
+        if r.replications == 0 {
+            return Err(out_of_range("run.replications", "at least 1", 0));
+        }
+        if !(1900..=2200).contains(&r.start_year) {
+            return Err(out_of_range("run.start_year", "a year between 1900 and 2200", r.start_year));
+        }
+        let run = RunSettings {
+            start_year: r.start_year,
+            years: r.years,
+            horizon_days,
+            warmup_years: r.warmup_years,
+            replications: r.replications,
+            seed: r.seed,
+        };
+
+        let size = raw.population.size;
+        if !(size.is_finite() && size >= 1.0) {
+            return Err(out_of_range("population.size", "at least 1 resident", size));
+        }
+        let scale = raw.population.scale;
+        if !(scale > 0.0 && scale <= 1.0) {
+            return Err(out_of_range("population.scale", "a fraction in (0, 1]", scale));
+        }
+        let n_sim = (size * scale).round().max(1.0);
+        if n_sim > u32::MAX as f64 / 2.0 {
+            return Err(out_of_range(
+                "population.scale",
+                "at most about 2 billion simulated people (lower the scale)",
+                n_sim,
+            ));
+        }
+        let n_people_simulated = n_sim as u32;
+
+        let entries = raw.tiers.entries();
+        let present: [bool; N_TIERS] = std::array::from_fn(|i| entries[i].is_some());
+        if !present.iter().any(|&p| p) {
+            return Err(ScenarioError::new(ErrorKind::Shape, "expected at least one tier").at_path("tiers"));
+        }
+        let mut tiers: PerTier<Option<TierSupply>> = PerTier(std::array::from_fn(|_| None));
+        for t in Tier::ALL {
+            if let Some(rt) = entries[t.index()] {
+                let p = |k: &str| format!("tiers.{}.{k}", t.name());
+                let beds_per_1000 = check_non_negative(p("beds_per_1000"), rt.beds_per_1000)?;
+                let beds = if beds_per_1000.is_infinite() {
+                    None
+                } else {
+                    Some((n_people_simulated as f64 * beds_per_1000 / 1000.0).round() as u32)
+                };
+                tiers[t] = Some(TierSupply {
+                    quality: check_finite(p("quality"), rt.quality)?,
+                    beds_per_1000,
+                    beds,
+                    travel_minutes: [
+                        check_finite_non_negative(p("travel_minutes_urban"), rt.travel_minutes_urban)?,
+                        check_finite_non_negative(p("travel_minutes_rural"), rt.travel_minutes_rural)?,
+                    ],
+                });
+            }
+        }
+
+        let scheme_names: Vec<&String> = raw.schemes.keys().collect();
+        if scheme_names.is_empty() {
+            return Err(ScenarioError::new(ErrorKind::Shape, "expected at least one insurance scheme").at_path("schemes"));
+        }
+        if raw.groups.is_empty() || raw.groups.len() > MAX_KEYS {
+            return Err(out_of_range("groups", &format!("1 to {MAX_KEYS} groups"), raw.groups.len()));
+        }
+        if raw.conditions.is_empty() || raw.conditions.len() > MAX_KEYS {
+            return Err(out_of_range("conditions", &format!("1 to {MAX_KEYS} conditions"), raw.conditions.len()));
+        }
+        let mut groups = Vec::new();
+        let mut share_sum = 0.0;
+        for (name, g) in &raw.groups {
+            let p = |k: &str| format!("groups.{name}.{k}");
+            let share = check_fraction(p("share"), g.share)?;
+            share_sum += share;
+            let scheme = scheme_names.iter().position(|s| **s == g.scheme).ok_or_else(|| {
+                reference(
+                    p("scheme"),
+                    format!(
+                        "scheme `{}` is not defined (defined: {})",
+                        g.scheme,
+                        scheme_names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })?;
+            if !present[g.signing_tier.index()] {
+                return Err(reference(
+                    p("signing_tier"),
+                    format!("tier `{}` is not defined in [tiers]", g.signing_tier.name()),
+                ));
+            }
+            let mut signing_path = vec![(-(run.warmup_years as f64) * DAYS_PER_YEAR, check_fraction(p("signing_coverage"), g.signing_coverage)?)];
+            signing_path.push((0.0, g.signing_coverage));
+            for (i, st) in g.signing_targets.iter().enumerate() {
+                let pp = |k: &str| format!("groups.{name}.signing_targets.{i}.{k}");
+                let day = date_to_day(&st.date, run.start_year)
+                    .map_err(|m| ScenarioError::new(ErrorKind::Shape, m).at_path(pp("date")))?;
+                if day <= signing_path.last().expect("path starts non-empty").0 || day > horizon_days + DAYS_PER_YEAR * 50.0 {
+                    return Err(out_of_range(
+                        pp("date"),
+                        &format!("a date after {}-01-01 and after the previous target", run.start_year),
+                        &st.date,
+                    ));
+                }
+                signing_path.push((day, check_fraction(pp("coverage"), st.coverage)?));
+            }
+            groups.push(Group {
+                name: name.clone(),
+                share,
+                area: g.area,
+                scheme,
+                signing_tier: g.signing_tier,
+                signing_path,
+                n_people: 0,
+            });
+        }
+        if (share_sum - 1.0).abs() > 1e-6 {
+            return Err(out_of_range(
+                "groups",
+                "group shares summing to 1",
+                format!("a sum of {share_sum}"),
+            ));
+        }
+        allocate_people(&mut groups, n_people_simulated);
+
+        let group_names: Vec<&String> = raw.groups.keys().collect();
+        let mut conditions = Vec::new();
+        for (name, c) in &raw.conditions {
+            let p = |k: &str| format!("conditions.{name}.{k}");
+            let base = check_finite_non_negative(p("incidence_per_year"), c.incidence_per_year)?;
+            let mut incidence = vec![base; groups.len()];
+            for (gname, &v) in &c.incidence_per_year_by_group {
+                let gp = format!("conditions.{name}.incidence_per_year_by_group.{gname}");
+                let gi = group_names.iter().position(|g| *g == gname).ok_or_else(|| {
+                    reference(gp.clone(), format!("group `{gname}` is not defined in [groups]"))
+                })?;
+                incidence[gi] = check_finite_non_negative(gp, v)?;
+            }
+            if !present[c.lowest_tier.index()] {
+                return Err(reference(
+                    p("lowest_tier"),
+                    format!("tier `{}` is not defined in [tiers]", c.lowest_tier.name()),
+                ));
+            }
+            let admission_probability = per_tier(&p("admission_probability"), &c.admission_probability, &present, |pp, v| check_fraction(pp, v))?;
+            let los_days = per_tier(&p("los_days"), &c.los_days, &present, |pp, v| check_finite_non_negative(pp, v))?;
+            for t in Tier::ALL {
+                if admission_probability[t] > 0.0 && los_days[t] <= 0.0 {
+                    return Err(out_of_range(
+                        format!("conditions.{name}.los_days.{}", t.name()),
+                        "a stay > 0 days where admission_probability > 0",
+                        los_days[t],
+                    ));
+                }
+            }
+            let los_cv = c.los_cv;
+            if !(los_cv > 0.0 && los_cv <= 10.0) {
+                return Err(out_of_range(p("los_cv"), "a coefficient of variation in (0, 10]", los_cv));
+            }
+            let cost_cv = c.cost_cv;
+            if !(0.0..=10.0).contains(&cost_cv) {
+                return Err(out_of_range(p("cost_cv"), "a coefficient of variation in [0, 10]", cost_cv));
+            }
+            conditions.push(Condition {
+                name: name.clone(),
+                incidence_per_year: incidence,
+                lowest_tier: c.lowest_tier,
+                emergency: c.emergency,
+                chronic: c.chronic,
+                admission_probability,
+                los_days,
+                los_cv,
+                outpatient_cost_yuan: per_tier(&p("outpatient_cost_yuan"), &c.outpatient_cost_yuan, &present, |pp, v| check_finite_non_negative(pp, v))?,
+                inpatient_cost_yuan: per_tier(&p("inpatient_cost_yuan"), &c.inpatient_cost_yuan, &present, |pp, v| check_finite_non_negative(pp, v))?,
+                cost_cv,
+                quality_shift: per_tier(&p("quality_shift"), &c.quality_shift, &present, |pp, v| check_finite(pp, v))?,
+            });
+        }
+
+        let condition_names: Vec<&String> = raw.conditions.keys().collect();
+        let mut schemes = Vec::new();
+        for (name, s) in &raw.schemes {
+            let mut benefits = [PerTier::splat(Benefit::default()); 2];
+            for (ci, (care, table)) in [("outpatient", &s.outpatient), ("inpatient", &s.inpatient)].into_iter().enumerate() {
+                benefits[ci] = per_tier(&format!("schemes.{name}.{care}"), table, &present, |pp, b: RawBenefit| {
+                    Ok(Benefit {
+                        rate: check_fraction(format!("{pp}.rate"), b.rate)?,
+                        deductible_yuan: check_finite_non_negative(format!("{pp}.deductible_yuan"), b.deductible_yuan)?,
+                        cap_yuan: check_non_negative(format!("{pp}.cap_yuan"), b.cap_yuan)?,
+                        unreferred_rate_cut: check_fraction(format!("{pp}.unreferred_rate_cut"), b.unreferred_rate_cut)?,
+                    })
+                })?;
+            }
+            let mut rate_by_condition: Vec<[PerTier<f64>; 2]> = conditions
+                .iter()
+                .map(|_| [PerTier(std::array::from_fn(|i| benefits[0].0[i].rate)), PerTier(std::array::from_fn(|i| benefits[1].0[i].rate))])
+                .collect();
+            for (i, cl) in s.condition_lists.iter().enumerate() {
+                let pp = |k: &str| format!("schemes.{name}.condition_lists.{i}.{k}");
+                let ci = condition_names.iter().position(|c| **c == cl.condition).ok_or_else(|| {
+                    reference(pp("condition"), format!("condition `{}` is not defined in [conditions]", cl.condition))
+                })?;
+                if !present[cl.tier.index()] {
+                    return Err(reference(pp("tier"), format!("tier `{}` is not defined in [tiers]", cl.tier.name())));
+                }
+                let rate = check_fraction(pp("rate"), cl.rate)?;
+                let elsewhere = check_fraction(pp("rate_elsewhere"), cl.rate_elsewhere)?;
+                for t in Tier::ALL {
+                    rate_by_condition[ci][cl.care as usize][t] = if t == cl.tier { rate } else { elsewhere };
+                }
+            }
+            schemes.push(Scheme {
+                name: name.clone(),
+                benefits,
+                rate_by_condition,
+                upward_referral_deductible: s.upward_referral_deductible,
+                downward_referral_deductible_waived: s.downward_referral_deductible_waived,
+            });
+        }
+
+        let rf = &raw.referral;
+        let referral = Referral {
+            gatekeeping: rf.gatekeeping,
+            gatekeeping_rate_cut: check_fraction("referral.gatekeeping_rate_cut", rf.gatekeeping_rate_cut)?,
+            referred_bed_priority: rf.referred_bed_priority,
+            when_beds_full: rf.when_beds_full,
+            down_referral_probability: per_tier("referral.down_referral_probability", &rf.down_referral_probability, &present, |pp, v| check_fraction(pp, v))?,
+            down_referral_at_stay_fraction: {
+                let f = rf.down_referral_at_stay_fraction;
+                if f > 0.0 && f < 1.0 { f } else { return Err(out_of_range("referral.down_referral_at_stay_fraction", "a fraction strictly between 0 and 1", f)); }
+            },
+            rehab_cost_per_day_yuan: check_finite_non_negative("referral.rehab_cost_per_day_yuan", rf.rehab_cost_per_day_yuan)?,
+            chronic_down_referral_probability: check_fraction("referral.chronic_down_referral_probability", rf.chronic_down_referral_probability)?,
+        };
+        if referral.down_referral_probability.0.iter().any(|&p| p > 0.0) && !present[Tier::Township.index()] {
+            return Err(reference("referral.down_referral_probability", "down-referral needs a `township` tier to receive patients".into()));
+        }
+        let signing = Signing {
+            fee_yuan_per_signed_per_year: check_finite_non_negative("signing.fee_yuan_per_signed_per_year", raw.signing.fee_yuan_per_signed_per_year)?,
+            signed_bed_priority: raw.signing.signed_bed_priority,
+            chronic_visit_multiplier: check_fraction("signing.chronic_visit_multiplier", raw.signing.chronic_visit_multiplier)?,
+        };
+        let b = &raw.behaviour;
+        let behaviour = Behaviour {
+            cost_per_yuan: check_finite("behaviour.cost_per_yuan", b.cost_per_yuan)?,
+            travel_per_hour: check_finite("behaviour.travel_per_hour", b.travel_per_hour)?,
+            signed_doctor: check_finite("behaviour.signed_doctor", b.signed_doctor)?,
+            habit: check_finite("behaviour.habit", b.habit)?,
+            bad_experience: check_finite("behaviour.bad_experience", b.bad_experience)?,
+            bad_wait_days: check_non_negative("behaviour.bad_wait_days", b.bad_wait_days)?,
+            below_capability: check_finite("behaviour.below_capability", b.below_capability)?,
+            wait_per_day: check_finite("behaviour.wait_per_day", b.wait_per_day)?,
+            self_care_utility: if b.self_care_enabled { Some(check_finite("behaviour.self_care_utility", b.self_care_utility)?) } else { None },
+        };
+
+        let mut targets = Vec::new();
+        let last_year = run.start_year + run.years as i32 - 1;
+        for (i, t) in raw.targets.iter().enumerate() {
+            let p = |k: &str| format!("targets.{i}.{k}");
+            let Some((_, info)) = catalog::metric(&t.metric) else {
+                let names = catalog::METRICS.iter().map(|m| m.name);
+                let hint = crate::scenario::paths::suggest(&t.metric, names)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| "; see docs/scenario.md for metric names".into());
+                return Err(reference(p("metric"), format!("unknown metric `{}`{hint}", t.metric)));
+            };
+            let ok_key = t.tier == "all"
+                || match info.breakdowns {
+                    Breakdowns::AllOnly => false,
+                    Breakdowns::Tiers => Tier::from_name(&t.tier).is_some_and(|x| present[x.index()]),
+                    Breakdowns::Groups => raw.groups.contains_key(&t.tier),
+                };
+            if !ok_key {
+                let what = match info.breakdowns {
+                    Breakdowns::AllOnly => "\"all\"".to_string(),
+                    Breakdowns::Tiers => "\"all\" or a tier defined in [tiers]".to_string(),
+                    Breakdowns::Groups => "\"all\" or a group defined in [groups]".to_string(),
+                };
+                return Err(reference(p("tier"), format!("metric `{}` is reported for {what}, not `{}`", t.metric, t.tier)));
+            }
+            if t.year < run.start_year || t.year > last_year {
+                return Err(out_of_range(p("year"), &format!("a year within the run, {}–{last_year}", run.start_year), t.year));
+            }
+            targets.push(Target {
+                name: t.name.clone(),
+                metric: t.metric.clone(),
+                tier: t.tier.clone(),
+                year: t.year,
+                op: t.op,
+                value: check_finite(p("value"), t.value)?,
+                source: t.source.clone(),
+            });
+        }
+
+        Ok(Model {
+            name: raw.name.clone(),
+            run,
+            population_size: size,
+            scale,
+            n_people_simulated,
+            groups,
+            conditions,
+            tiers,
+            schemes,
+            referral,
+            signing,
+            behaviour,
+            targets,
+        })
+    }
+}
+
+/// Splits `n` people over groups by share with largest remainders, so sizes sum exactly to `n`.
+fn allocate_people(groups: &mut [Group], n: u32) {
+    let exact: Vec<f64> = groups.iter().map(|g| g.share * n as f64).collect();
+    let mut sizes: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut left = n - sizes.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        if groups[i].share > 0.0 {
+            sizes[i] += 1;
+            left -= 1;
+        }
+    }
+    for (g, s) in groups.iter_mut().zip(sizes) {
+        g.n_people = s;
+    }
+}

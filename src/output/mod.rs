@@ -1,0 +1,77 @@
+//! The results folder: what a run writes, written atomically.
+//!
+//! **Invariant:** only this module writes results to disk. Files are written into a temporary
+//! folder beside the destination and moved into place when complete, so a results folder is
+//! never half-written; a previous folder at the destination is replaced only after the new one
+//! is complete.
+
+pub mod report;
+pub mod tables;
+pub mod terminal;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// A results folder being written.
+pub struct Staging {
+    tmp: PathBuf,
+    dest: PathBuf,
+}
+
+impl Staging {
+    /// Prepares a temporary folder beside `dest`, removing leftovers of killed runs.
+    pub fn new(dest: &Path) -> Result<Self> {
+        let parent = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = dest
+            .file_name()
+            .with_context(|| format!("output folder `{}` has no name", dest.display()))?
+            .to_string_lossy()
+            .to_string();
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create output folder `{}`", parent.display()))?;
+        let prefix = format!(".{name}.tmp-");
+        if let Ok(entries) = std::fs::read_dir(&parent) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let tmp = parent.join(format!("{prefix}{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot write in output folder `{}`", parent.display()))?;
+        Ok(Staging {
+            tmp,
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    /// Writes one file into the staging folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.tmp.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
+    }
+
+    /// Moves the finished folder into place, replacing any previous one.
+    pub fn commit(self) -> Result<PathBuf> {
+        let old = self.tmp.with_extension("old");
+        if self.dest.exists() {
+            std::fs::rename(&self.dest, &old).with_context(|| format!("cannot replace `{}`", self.dest.display()))?;
+        }
+        std::fs::rename(&self.tmp, &self.dest).with_context(|| format!("cannot move results into `{}`", self.dest.display()))?;
+        if old.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}

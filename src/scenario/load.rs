@@ -1,0 +1,385 @@
+//! Reading a scenario: files, `extends` chains, `--set` overrides, defaults, and located errors.
+//!
+//! A scenario file may start with `extends = "baseline.toml"` (relative to itself) and list only
+//! what it changes; tables merge key by key, arrays and values replace. Parsing goes through
+//! [`toml::Table`] so the merged tree can be deserialised once; errors are then located back in
+//! the file that set the offending key, using the spanned [`toml::de::DeTable`].
+
+use std::path::{Path, PathBuf};
+
+use super::error::{ErrorKind, ScenarioError, line_col};
+use super::paths::{self, Param};
+use super::raw::RawScenario;
+use crate::tier::Tier;
+
+/// One file of an `extends` chain, kept for locating errors.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path as given or resolved from the extending file.
+    pub path: PathBuf,
+    /// Full text.
+    pub text: String,
+}
+
+/// A scenario with every default filled and every override applied, not yet validated.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Typed view of the resolved tree.
+    pub raw: RawScenario,
+    /// Resolved tree: the merged files, defaults filled, overrides applied.
+    pub tree: toml::Table,
+    /// The `extends` chain, base first, the named file last.
+    pub files: Vec<SourceFile>,
+    /// `--set` overrides as given.
+    pub overrides: Vec<String>,
+}
+
+impl Scenario {
+    /// Every settable parameter with its resolved value and unit.
+    pub fn params(&self) -> Vec<Param> {
+        paths::flatten(&self.tree)
+    }
+
+    /// The file the user named.
+    pub fn main_file(&self) -> &Path {
+        &self.files.last().expect("a scenario has at least one file").path
+    }
+
+    /// Locates `path` in the chain (latest file that sets it) as an error location.
+    pub fn locate(&self, err: ScenarioError) -> ScenarioError {
+        locate(&self.files, err)
+    }
+
+    /// Deserialises `tree` (this scenario's tree with timeline changes applied) the same way.
+    pub fn raw_from_tree(&self, tree: &toml::Table) -> Result<RawScenario, ScenarioError> {
+        deserialize(tree).map_err(|e| locate(&self.files, e))
+    }
+}
+
+/// Loads `path`, follows `extends`, applies `overrides` (`PATH=VALUE`) and fills defaults.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let mut files = Vec::new();
+    let merged = read_chain(path, &mut files, &mut Vec::new())?;
+    let raw = deserialize(&merged).map_err(|e| locate(&files, e))?;
+    let mut tree = resolved_tree(raw);
+    let known: Vec<String> = paths::flatten(&tree).into_iter().map(|p| p.path).collect();
+    for arg in overrides {
+        let (p, v) = arg.split_once('=').ok_or_else(|| {
+            ScenarioError::new(
+                ErrorKind::Override,
+                format!("--set `{arg}`: expected PATH=VALUE, e.g. tiers.county.beds_per_1000=2.5"),
+            )
+        })?;
+        let (p, v) = (p.trim(), v.trim());
+        check_known_path(p, &known).map_err(|e| e.with_origin(&format!("--set {arg}")))?;
+        let value = paths::parse_value(v).map_err(|m| {
+            ScenarioError::new(ErrorKind::Override, format!("--set: {m}")).at_path(p)
+        })?;
+        paths::set_path(&mut tree, p, value)
+            .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("--set: {m}")))?;
+    }
+    let raw = if overrides.is_empty() {
+        deserialize(&tree).map_err(|e| locate(&files, e))?
+    } else {
+        deserialize(&tree).map_err(|mut e| {
+            e.message = format!("{} (after --set overrides)", e.message);
+            e
+        })?
+    };
+    let tree = resolved_tree(raw.clone());
+    let scenario = Scenario {
+        raw,
+        tree,
+        files,
+        overrides: overrides.to_vec(),
+    };
+    check_timeline_paths(&scenario, &known)?;
+    Ok(scenario)
+}
+
+impl ScenarioError {
+    fn with_origin(mut self, origin: &str) -> Self {
+        self.message = format!("{origin}: {}", self.message);
+        self
+    }
+}
+
+/// Errors unless `path` is one `tierflow params` lists; suggests the nearest when misspelt.
+pub fn check_known_path(path: &str, known: &[String]) -> Result<(), ScenarioError> {
+    if known.iter().any(|k| k == path) {
+        return Ok(());
+    }
+    let hint = match paths::suggest(path, known.iter().map(String::as_str)) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => "; `tierflow params SCENARIO` lists every settable path".to_string(),
+    };
+    Err(ScenarioError::new(ErrorKind::Override, format!("unknown parameter path{hint}")).at_path(path))
+}
+
+fn check_timeline_paths(s: &Scenario, known: &[String]) -> Result<(), ScenarioError> {
+    for (i, change) in s.raw.timeline.iter().enumerate() {
+        for key in change.set.keys() {
+            if key.starts_with("timeline.") || key.starts_with("run.") || key.starts_with("population.") {
+                return Err(s.locate(
+                    ScenarioError::new(
+                        ErrorKind::Override,
+                        format!(
+                            "the timeline cannot change `{key}` (run length, population and the \
+                             timeline itself are fixed for a run)"
+                        ),
+                    )
+                    .at_path(format!("timeline.{i}.set")),
+                ));
+            }
+            check_known_path(key, known).map_err(|e| {
+                s.locate(ScenarioError {
+                    path: Some(format!("timeline.{i}.set")),
+                    message: format!("`{key}`: {}", e.message),
+                    ..e
+                })
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn read_chain(
+    path: &Path,
+    files: &mut Vec<SourceFile>,
+    seen: &mut Vec<PathBuf>,
+) -> Result<toml::Table, ScenarioError> {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if seen.contains(&canonical) {
+        let chain: Vec<String> = seen.iter().map(|p| p.display().to_string()).collect();
+        return Err(ScenarioError::new(
+            ErrorKind::Extends,
+            format!("`extends` loops back to this file (chain: {})", chain.join(" → ")),
+        )
+        .in_file(path));
+    }
+    seen.push(canonical);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ScenarioError::new(ErrorKind::Io, format!("cannot read scenario file: {e}")).in_file(path)
+    })?;
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let (line, column) = e.span().map_or((None, None), |s| {
+            let (l, c) = line_col(&text, s.start);
+            (Some(l), Some(c))
+        });
+        ScenarioError {
+            kind: ErrorKind::Syntax,
+            file: Some(path.to_path_buf()),
+            line,
+            column,
+            path: None,
+            message: format!("invalid TOML: {}", e.message().trim()),
+        }
+    })?;
+    let base = match table.remove("extends") {
+        None => None,
+        Some(toml::Value::String(rel)) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            Some(read_chain(&dir.join(&rel), files, seen).map_err(|e| {
+                if e.kind == ErrorKind::Io {
+                    let mut e = locate_in(path, &text, e.at_path("extends"));
+                    e.message = format!("extends = \"{rel}\": {}", e.message);
+                    e
+                } else {
+                    e
+                }
+            })?)
+        }
+        Some(other) => {
+            return Err(locate_in(
+                path,
+                &text,
+                ScenarioError::new(
+                    ErrorKind::Shape,
+                    format!("expected a file name string, found {}", other.type_str()),
+                )
+                .at_path("extends"),
+            ));
+        }
+    };
+    files.push(SourceFile {
+        path: path.to_path_buf(),
+        text,
+    });
+    Ok(match base {
+        Some(mut b) => {
+            merge(&mut b, table);
+            b
+        }
+        None => table,
+    })
+}
+
+/// Deep-merges `over` into `base`: tables merge, everything else replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn deserialize(tree: &toml::Table) -> Result<RawScenario, ScenarioError> {
+    let value = toml::Value::Table(tree.clone());
+    let mut raw: RawScenario = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e
+            .path()
+            .to_string()
+            .replace('[', ".")
+            .replace(']', "");
+        let inner = e.into_inner();
+        let message = inner.message().trim().to_string();
+        shape_error(&path, &message)
+    })?;
+    normalize(&mut raw);
+    Ok(raw)
+}
+
+/// Turns serde's message into a tierflow error, with a "did you mean" for unknown keys.
+fn shape_error(path: &str, message: &str) -> ScenarioError {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = paths::suggest(field, options.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| format!("; expected one of: {}", options.join(", ")));
+        // serde_path_to_error reports the unknown key as the last path segment.
+        let full = if path.is_empty() || path == "." || path == "?" {
+            field.to_string()
+        } else if path.ends_with(field) {
+            path.to_string()
+        } else {
+            format!("{path}.{field}")
+        };
+        return ScenarioError::new(ErrorKind::UnknownKey, format!("unknown key `{field}`{hint}"))
+            .at_path(full);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches(", expected ");
+        return ScenarioError::new(
+            ErrorKind::Shape,
+            format!("expected {expected}, found `{found}`"),
+        )
+        .at_path(path);
+    }
+    let message = message
+        .replace("invalid type: ", "wrong type: found ")
+        .replace("missing field", "missing required key");
+    let err = ScenarioError::new(ErrorKind::Shape, message);
+    if path.is_empty() || path == "." {
+        err
+    } else {
+        err.at_path(path)
+    }
+}
+
+/// Fills each per-tier table for the tiers the scenario has, so the resolved tree lists them.
+fn normalize(raw: &mut RawScenario) {
+    let entries = raw.tiers.entries();
+    let present: [bool; 5] = std::array::from_fn(|i| entries[i].is_some());
+    for c in raw.conditions.values_mut() {
+        c.admission_probability.fill(&present, 0.0);
+        c.los_days.fill(&present, 0.0);
+        c.outpatient_cost_yuan.fill(&present, 0.0);
+        c.inpatient_cost_yuan.fill(&present, 0.0);
+        c.quality_shift.fill(&present, 0.0);
+    }
+    for s in raw.schemes.values_mut() {
+        s.outpatient.fill(&present, Default::default());
+        s.inpatient.fill(&present, Default::default());
+    }
+    let mut above_township = present;
+    above_township[Tier::Village.index()] = false;
+    above_township[Tier::Township.index()] = false;
+    raw.referral.down_referral_probability.fill(&above_township, 0.0);
+}
+
+fn resolved_tree(raw: RawScenario) -> toml::Table {
+    toml::Table::try_from(raw).expect("a RawScenario always serialises to a TOML table")
+}
+
+/// Adds file, line and column to `err` from the latest file in `files` that sets its path.
+fn locate(files: &[SourceFile], err: ScenarioError) -> ScenarioError {
+    if err.file.is_some() {
+        return err;
+    }
+    let Some(path) = err.path.clone() else {
+        return match files.last() {
+            Some(f) => err.in_file(&f.path),
+            None => err,
+        };
+    };
+    for f in files.iter().rev() {
+        if let Some((line, col)) = find_key(&f.text, &path) {
+            return ScenarioError {
+                file: Some(f.path.clone()),
+                line: Some(line),
+                column: Some(col),
+                ..err
+            };
+        }
+    }
+    // Not set in any file (a default or a missing key): point at the nearest parent that is.
+    let mut parent = path.as_str();
+    while let Some((p, _)) = parent.rsplit_once('.') {
+        parent = p;
+        for f in files.iter().rev() {
+            if let Some((line, col)) = find_key(&f.text, parent) {
+                return ScenarioError {
+                    file: Some(f.path.clone()),
+                    line: Some(line),
+                    column: Some(col),
+                    ..err
+                };
+            }
+        }
+    }
+    match files.last() {
+        Some(f) => err.in_file(&f.path),
+        None => err,
+    }
+}
+
+fn locate_in(path: &Path, text: &str, err: ScenarioError) -> ScenarioError {
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+    };
+    locate(std::slice::from_ref(&file), err)
+}
+
+/// Line and column of the key at dotted `path` in TOML `text`, if the text sets it.
+fn find_key(text: &str, path: &str) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut value: Option<&toml::Spanned<DeValue>> = None;
+    let mut span = None;
+    for seg in path.split('.') {
+        if let Some(v) = value {
+            match v.get_ref() {
+                DeValue::Table(t) => table = t,
+                DeValue::Array(a) => {
+                    let i: usize = seg.parse().ok()?;
+                    let item = a.get(i)?;
+                    span = Some(item.span());
+                    value = Some(item);
+                    continue;
+                }
+                _ => return None,
+            }
+        }
+        let (k, v) = table.iter().find(|(k, _)| k.get_ref().as_ref() == seg)?;
+        span = Some(k.span());
+        value = Some(v);
+    }
+    span.map(|s| line_col(text, s.start))
+}

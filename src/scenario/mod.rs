@@ -1,0 +1,13 @@
+//! Scenario files: what a planner writes, read into a resolved tree with every default filled.
+//!
+//! **Invariant:** nothing outside this module knows TOML syntax or file layout; the rest of
+//! tierflow sees [`RawScenario`] (shape) and then [`crate::model::Model`] (validated meaning).
+
+pub mod error;
+pub mod load;
+pub mod paths;
+pub mod raw;
+
+pub use error::{ErrorKind, ScenarioError};
+pub use load::{Scenario, SourceFile, load};
+pub use raw::RawScenario;

@@ -1,0 +1,599 @@
+//! The scenario file as written: serde structs mirroring the TOML, with defaults.
+//!
+//! These types only describe shape and defaults; the ranges and cross-references are checked by
+//! [`crate::model::Model::from_raw`]. Every field is documented in docs/scenario.md (a tidy test
+//! keeps the two in step). Defaults cite their source there and in the comments below.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::tier::{N_TIERS, Tier};
+
+/// A whole scenario after `extends` has been merged.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Short name; the default output folder is outputs/<name>/.
+    pub name: String,
+    /// One paragraph for planners: what this scenario represents.
+    #[serde(default)]
+    pub description: String,
+    /// Run length, warm-up, replications and seed.
+    pub run: RawRun,
+    /// Region size and the simulated sample.
+    pub population: RawPopulation,
+    /// Population groups by key.
+    pub groups: BTreeMap<String, RawGroup>,
+    /// Condition catalogue by key.
+    pub conditions: BTreeMap<String, RawCondition>,
+    /// Care tiers present in the region (a tier absent here does not exist in the scenario).
+    pub tiers: RawTiers,
+    /// Insurance schemes by key.
+    pub schemes: BTreeMap<String, RawScheme>,
+    /// Referral and capacity rules.
+    #[serde(default)]
+    pub referral: RawReferral,
+    /// Family-doctor signing programme.
+    #[serde(default)]
+    pub signing: RawSigning,
+    /// Coefficients of the tier-choice model.
+    #[serde(default)]
+    pub behaviour: RawBehaviour,
+    /// Dated parameter changes, in any order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<RawPolicyChange>,
+    /// Targets judged after a run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<RawTarget>,
+}
+
+/// Run length and Monte Carlo settings.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRun {
+    /// First reported calendar year.
+    pub start_year: i32,
+    /// Number of reported years.
+    pub years: u32,
+    /// Length of the reported horizon in days; defaults to years × 365 (one-day runs use 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<f64>,
+    /// Years simulated before start_year and discarded, so beds and habits start warm.
+    #[serde(default)]
+    pub warmup_years: u32,
+    /// Monte Carlo replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Base seed; replication k uses streams derived from (seed, k).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_replications() -> u32 {
+    20
+}
+fn default_seed() -> u64 {
+    1
+}
+
+/// Region size and sampling.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    /// Residents of the region at full scale.
+    pub size: f64,
+    /// Fraction of residents simulated; beds scale with it and results are reported at full scale.
+    #[serde(default = "one")]
+    pub scale: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Whether a group lives in a city district or a rural county (sets travel times).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    /// City districts.
+    Urban,
+    /// Rural townships and villages.
+    Rural,
+}
+
+/// A population group.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Share of the population, 0–1; shares sum to 1.
+    pub share: f64,
+    /// Urban or rural: selects the tiers' travel times.
+    pub area: Area,
+    /// Insurance scheme key.
+    pub scheme: String,
+    /// Tier where this group's family doctors practise.
+    #[serde(default = "default_signing_tier")]
+    pub signing_tier: Tier,
+    /// Share of the group signed with a family doctor at the start.
+    #[serde(default)]
+    pub signing_coverage: f64,
+    /// Coverage targets; coverage grows linearly towards each in turn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signing_targets: Vec<RawSigningTarget>,
+}
+
+fn default_signing_tier() -> Tier {
+    Tier::Township
+}
+
+/// A dated signing coverage level.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSigningTarget {
+    /// Date by which the coverage is reached, "YYYY-MM-DD".
+    pub date: String,
+    /// Coverage, 0–1.
+    pub coverage: f64,
+}
+
+/// A condition in the catalogue.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    /// Episodes per person-year for every group not listed in incidence_per_year_by_group.
+    pub incidence_per_year: f64,
+    /// Per-group incidence overrides, episodes per person-year.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub incidence_per_year_by_group: BTreeMap<String, f64>,
+    /// Lowest tier able to treat it; a patient who starts lower is referred up.
+    #[serde(default = "default_lowest_tier")]
+    pub lowest_tier: Tier,
+    /// Emergencies skip the choice and go to the nearest capable tier.
+    #[serde(default)]
+    pub emergency: bool,
+    /// Chronic follow-up: eligible for down-referral of stable patients and long prescriptions.
+    #[serde(default)]
+    pub chronic: bool,
+    /// Probability that a visit at the tier ends in admission.
+    #[serde(default)]
+    pub admission_probability: RawPerTier<f64>,
+    /// Mean length of stay by tier, days.
+    #[serde(default)]
+    pub los_days: RawPerTier<f64>,
+    /// Coefficient of variation of the stay (1 = exponential, otherwise gamma).
+    #[serde(default = "one")]
+    pub los_cv: f64,
+    /// Mean cost of an outpatient visit by tier, yuan.
+    #[serde(default)]
+    pub outpatient_cost_yuan: RawPerTier<f64>,
+    /// Mean cost of an admission by tier, yuan.
+    #[serde(default)]
+    pub inpatient_cost_yuan: RawPerTier<f64>,
+    /// Coefficient of variation of costs (0 = fixed, otherwise lognormal).
+    #[serde(default)]
+    pub cost_cv: f64,
+    /// Added to the tier's perceived quality for this condition (utility units).
+    #[serde(default)]
+    pub quality_shift: RawPerTier<f64>,
+}
+
+fn default_lowest_tier() -> Tier {
+    Tier::Village
+}
+
+/// A care tier's supply side.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    /// Perceived quality (utility units; village 0 is the usual anchor).
+    #[serde(default)]
+    pub quality: f64,
+    /// Beds per 1,000 residents; 0 = no beds, inf = unlimited.
+    #[serde(default)]
+    pub beds_per_1000: f64,
+    /// Travel time for urban residents, minutes.
+    #[serde(default)]
+    pub travel_minutes_urban: f64,
+    /// Travel time for rural residents, minutes.
+    #[serde(default)]
+    pub travel_minutes_rural: f64,
+}
+
+/// The tier table: one optional entry per known tier.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTiers {
+    /// Village clinics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<RawTier>,
+    /// Township / community health centres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township: Option<RawTier>,
+    /// County / secondary hospitals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<RawTier>,
+    /// City tertiary hospitals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tertiary: Option<RawTier>,
+    /// Care outside the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_region: Option<RawTier>,
+}
+
+impl RawTiers {
+    /// Entries in tier order.
+    pub fn entries(&self) -> [Option<&RawTier>; N_TIERS] {
+        [
+            self.village.as_ref(),
+            self.township.as_ref(),
+            self.county.as_ref(),
+            self.tertiary.as_ref(),
+            self.out_of_region.as_ref(),
+        ]
+    }
+}
+
+/// A value per tier, each optional; missing tiers take the field's default.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerTier<T> {
+    /// Village value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<T>,
+    /// Township value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township: Option<T>,
+    /// County value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<T>,
+    /// Tertiary value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tertiary: Option<T>,
+    /// Out-of-region value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_region: Option<T>,
+}
+
+impl<T: Clone> RawPerTier<T> {
+    fn slots(&mut self) -> [&mut Option<T>; N_TIERS] {
+        [
+            &mut self.village,
+            &mut self.township,
+            &mut self.county,
+            &mut self.tertiary,
+            &mut self.out_of_region,
+        ]
+    }
+
+    /// Fills present tiers with `default` where unset, so the resolved scenario lists them.
+    pub fn fill(&mut self, present: &[bool; N_TIERS], default: T) {
+        for (slot, &p) in self.slots().into_iter().zip(present) {
+            if p && slot.is_none() {
+                *slot = Some(default.clone());
+            }
+        }
+    }
+
+    /// The value at a tier, if set.
+    pub fn get(&self, t: Tier) -> Option<&T> {
+        match t {
+            Tier::Village => self.village.as_ref(),
+            Tier::Township => self.township.as_ref(),
+            Tier::County => self.county.as_ref(),
+            Tier::Tertiary => self.tertiary.as_ref(),
+            Tier::OutOfRegion => self.out_of_region.as_ref(),
+        }
+    }
+}
+
+/// Benefits of one scheme for one care type at one tier.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBenefit {
+    /// Reimbursement rate above the deductible, 0–1.
+    #[serde(default)]
+    pub rate: f64,
+    /// Deductible (起付线), yuan: annual for outpatient care, per admission for inpatient care.
+    #[serde(default)]
+    pub deductible_yuan: f64,
+    /// Annual cap on fund payments (封顶线), yuan; inf = none.
+    #[serde(default = "infinity")]
+    pub cap_yuan: f64,
+    /// Rate points lost when care here was not referred (e.g. 0.05 for "−5 points").
+    #[serde(default)]
+    pub unreferred_rate_cut: f64,
+}
+
+impl Default for RawBenefit {
+    fn default() -> Self {
+        RawBenefit {
+            rate: 0.0,
+            deductible_yuan: 0.0,
+            cap_yuan: f64::INFINITY,
+            unreferred_rate_cut: 0.0,
+        }
+    }
+}
+
+fn infinity() -> f64 {
+    f64::INFINITY
+}
+
+/// How the inpatient deductible is charged after an upward referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpwardDeductible {
+    /// The receiving tier's full deductible.
+    Full,
+    /// Only the difference from the sending tier's deductible (补齐起付线差额).
+    Difference,
+}
+
+/// An insurance scheme.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheme {
+    /// Outpatient benefits by tier.
+    #[serde(default)]
+    pub outpatient: RawPerTier<RawBenefit>,
+    /// Inpatient benefits by tier.
+    #[serde(default)]
+    pub inpatient: RawPerTier<RawBenefit>,
+    /// Inpatient deductible after an upward referral.
+    #[serde(default = "default_upward")]
+    pub upward_referral_deductible: UpwardDeductible,
+    /// Whether a patient referred down pays no inpatient deductible.
+    #[serde(default)]
+    pub downward_referral_deductible_waived: bool,
+    /// Conditions reimbursed at a special rate at one tier and another rate elsewhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub condition_lists: Vec<RawConditionList>,
+}
+
+fn default_upward() -> UpwardDeductible {
+    UpwardDeductible::Full
+}
+
+/// Outpatient or inpatient care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Care {
+    /// Outpatient and emergency visits.
+    Outpatient,
+    /// Admissions.
+    Inpatient,
+}
+
+/// A condition reimbursed at `rate` at `tier` and `rate_elsewhere` at every other tier.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConditionList {
+    /// Condition key.
+    pub condition: String,
+    /// Care type the list applies to.
+    pub care: Care,
+    /// The tier where the condition is reimbursed at `rate`.
+    pub tier: Tier,
+    /// Rate at that tier, 0–1.
+    pub rate: f64,
+    /// Rate at every other tier, 0–1.
+    pub rate_elsewhere: f64,
+}
+
+/// What happens when an admission finds every bed at its tier taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenBedsFull {
+    /// Wait first-come first-served (referred or signed patients first where priority is set).
+    Wait,
+    /// Go to the next tier up with a free bed; if none, the admission is reported as diverted.
+    Divert,
+}
+
+/// Referral and capacity rules.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReferral {
+    /// Gatekeeping: unreferred care above grassroots loses `gatekeeping_rate_cut` rate points.
+    #[serde(default)]
+    pub gatekeeping: bool,
+    /// Rate points lost by unreferred care above grassroots under gatekeeping (1 = no cover).
+    #[serde(default = "one")]
+    pub gatekeeping_rate_cut: f64,
+    /// Whether referred patients go ahead of unreferred ones in the bed queue.
+    #[serde(default)]
+    pub referred_bed_priority: bool,
+    /// Wait or divert when a tier's beds are full.
+    #[serde(default = "default_when_full")]
+    pub when_beds_full: WhenBedsFull,
+    /// Probability that an inpatient at the tier is referred down to township for recovery.
+    #[serde(default)]
+    pub down_referral_probability: RawPerTier<f64>,
+    /// Fraction of the stay after which a down-referral happens.
+    #[serde(default = "half")]
+    pub down_referral_at_stay_fraction: f64,
+    /// Cost of a recovery day at township after a down-referral, yuan.
+    #[serde(default = "default_rehab_cost")]
+    pub rehab_cost_per_day_yuan: f64,
+    /// Probability that a chronic follow-up visit at county or above refers the patient down.
+    #[serde(default)]
+    pub chronic_down_referral_probability: f64,
+}
+
+fn default_when_full() -> WhenBedsFull {
+    WhenBedsFull::Wait
+}
+fn half() -> f64 {
+    0.5
+}
+fn default_rehab_cost() -> f64 {
+    150.0
+}
+
+impl Default for RawReferral {
+    fn default() -> Self {
+        RawReferral {
+            gatekeeping: false,
+            gatekeeping_rate_cut: 1.0,
+            referred_bed_priority: false,
+            when_beds_full: WhenBedsFull::Wait,
+            down_referral_probability: RawPerTier::default(),
+            down_referral_at_stay_fraction: 0.5,
+            rehab_cost_per_day_yuan: 150.0,
+            chronic_down_referral_probability: 0.0,
+        }
+    }
+}
+
+/// Family-doctor signing programme.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSigning {
+    /// Fee paid per signed resident per year, yuan (a programme cost).
+    #[serde(default)]
+    pub fee_yuan_per_signed_per_year: f64,
+    /// Whether signed residents go ahead of unsigned ones in the bed queue (green channel).
+    #[serde(default)]
+    pub signed_bed_priority: bool,
+    /// Multiplier on chronic follow-up visits for signed residents (long prescriptions), 0–1.
+    #[serde(default = "one")]
+    pub chronic_visit_multiplier: f64,
+}
+
+impl Default for RawSigning {
+    fn default() -> Self {
+        RawSigning {
+            fee_yuan_per_signed_per_year: 0.0,
+            signed_bed_priority: false,
+            chronic_visit_multiplier: 1.0,
+        }
+    }
+}
+
+/// Coefficients of the multinomial-logit tier choice (utility units).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehaviour {
+    /// Utility per yuan of expected out-of-pocket cost (negative).
+    #[serde(default = "default_cost_coef")]
+    pub cost_per_yuan: f64,
+    /// Utility per hour of travel (negative).
+    #[serde(default = "default_travel_coef")]
+    pub travel_per_hour: f64,
+    /// Utility of the tier where the person's signed family doctor practises.
+    #[serde(default = "default_signed_coef")]
+    pub signed_doctor: f64,
+    /// Utility of the tier used last time, when that went well.
+    #[serde(default = "default_habit_coef")]
+    pub habit: f64,
+    /// Utility of the tier used last time, when it referred the patient on or made them wait long.
+    #[serde(default = "default_bad_coef")]
+    pub bad_experience: f64,
+    /// Wait beyond which an admission counts as a bad experience, days.
+    #[serde(default = "default_bad_wait")]
+    pub bad_wait_days: f64,
+    /// Utility of a tier below the condition's lowest capable tier (perceived lack of capability).
+    #[serde(default = "default_below_coef")]
+    pub below_capability: f64,
+    /// Utility per day of last year's mean bed wait at the tier, weighted by admission probability.
+    #[serde(default = "default_wait_coef")]
+    pub wait_per_day: f64,
+    /// Whether "no care / self-treatment" is an option.
+    #[serde(default)]
+    pub self_care_enabled: bool,
+    /// Utility of self-treatment when enabled.
+    #[serde(default)]
+    pub self_care_utility: f64,
+}
+
+fn default_cost_coef() -> f64 {
+    -0.01
+}
+fn default_travel_coef() -> f64 {
+    -2.06
+}
+fn default_signed_coef() -> f64 {
+    0.545
+}
+fn default_habit_coef() -> f64 {
+    0.5
+}
+fn default_bad_coef() -> f64 {
+    -0.5
+}
+fn default_bad_wait() -> f64 {
+    3.0
+}
+fn default_below_coef() -> f64 {
+    -1.0
+}
+fn default_wait_coef() -> f64 {
+    -0.1
+}
+
+impl Default for RawBehaviour {
+    fn default() -> Self {
+        RawBehaviour {
+            cost_per_yuan: default_cost_coef(),
+            travel_per_hour: default_travel_coef(),
+            signed_doctor: default_signed_coef(),
+            habit: default_habit_coef(),
+            bad_experience: default_bad_coef(),
+            bad_wait_days: default_bad_wait(),
+            below_capability: default_below_coef(),
+            wait_per_day: default_wait_coef(),
+            self_care_enabled: false,
+            self_care_utility: 0.0,
+        }
+    }
+}
+
+/// Parameter changes taking effect on a date.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicyChange {
+    /// Date the change takes effect, "YYYY-MM-DD".
+    pub date: String,
+    /// Parameter path (as `tierflow params` lists it) → new value.
+    pub set: BTreeMap<String, toml::Value>,
+    /// Where the change comes from (document and clause).
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Comparison a target makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum TargetOp {
+    /// At least the value.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// At most the value.
+    #[serde(rename = "<=")]
+    AtMost,
+}
+
+/// A target a document sets.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// Short label shown in reports.
+    pub name: String,
+    /// Metric name, as in metrics.csv.
+    pub metric: String,
+    /// Tier (or group, for signing_coverage), default "all".
+    #[serde(default = "default_all")]
+    pub tier: String,
+    /// Year the target applies to.
+    pub year: i32,
+    /// ">=" or "<=".
+    pub op: TargetOp,
+    /// Target value in the metric's unit.
+    pub value: f64,
+    /// Document and clause.
+    #[serde(default)]
+    pub source: String,
+}
+
+fn default_all() -> String {
+    "all".to_string()
+}
