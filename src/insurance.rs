@@ -47,7 +47,13 @@ pub struct Split {
 }
 
 /// Rate after penalties for unreferred care (`gatekeeping_cut` applies above grassroots only).
-pub fn effective_rate(rate: f64, benefit: &Benefit, tier: Tier, arrival: Arrival, gatekeeping_cut: Option<f64>) -> f64 {
+pub fn effective_rate(
+    rate: f64,
+    benefit: &Benefit,
+    tier: Tier,
+    arrival: Arrival,
+    gatekeeping_cut: Option<f64>,
+) -> f64 {
     if arrival.is_referred() {
         return rate;
     }
@@ -90,7 +96,9 @@ pub fn split_outpatient(
 pub fn inpatient_deductible(scheme: &Scheme, tier: Tier, arrival: Arrival) -> f64 {
     let own = scheme.benefits[1][tier].deductible_yuan;
     match arrival {
-        Arrival::ReferredUp { from } if scheme.upward_referral_deductible == UpwardDeductible::Difference => {
+        Arrival::ReferredUp { from }
+            if scheme.upward_referral_deductible == UpwardDeductible::Difference =>
+        {
             (own - scheme.benefits[1][from].deductible_yuan).max(0.0)
         }
         Arrival::ReferredDown if scheme.downward_referral_deductible_waived => 0.0,
@@ -99,7 +107,13 @@ pub fn inpatient_deductible(scheme: &Scheme, tier: Tier, arrival: Arrival) -> f6
 }
 
 /// Splits an inpatient bill with a per-admission `deductible_yuan`, updating the annual fund total.
-pub fn split_inpatient(cost_yuan: f64, rate: f64, deductible_yuan: f64, cap_yuan: f64, fund_paid_yuan: &mut f32) -> Split {
+pub fn split_inpatient(
+    cost_yuan: f64,
+    rate: f64,
+    deductible_yuan: f64,
+    cap_yuan: f64,
+    fund_paid_yuan: &mut f32,
+) -> Split {
     if rate <= 0.0 || cost_yuan <= 0.0 {
         return Split {
             fund_yuan: 0.0,

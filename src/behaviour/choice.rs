@@ -101,7 +101,12 @@ impl ChoiceTable {
         };
         self.deductible_steps = steps(&|b| b.deductible_yuan);
         self.cap_steps = steps(&|b| b.cap_yuan);
-        self.n_deductible_bands = 1 + self.deductible_steps.iter().map(Vec::len).max().unwrap_or(0);
+        self.n_deductible_bands = 1 + self
+            .deductible_steps
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
         self.n_cap_bands = 1 + self.cap_steps.iter().map(Vec::len).max().unwrap_or(0);
         self.n_conditions = model.conditions.len();
         self.expected_wait_days = expected_wait_days;
@@ -117,17 +122,29 @@ impl ChoiceTable {
 
     /// Chooses a tier (None = self-care) for uniform draw `u` in [0, 1).
     #[inline]
-    pub fn choose(&mut self, model: &Model, who: &Chooser, condition: usize, u: f64) -> Option<Tier> {
+    pub fn choose(
+        &mut self,
+        model: &Model,
+        who: &Chooser,
+        condition: usize,
+        u: f64,
+    ) -> Option<Tier> {
         let scheme = model.groups[who.group].scheme;
         let d = band(&self.deductible_steps[scheme], who.outpatient_progress_yuan);
         let f = band(&self.cap_steps[scheme], who.outpatient_fund_paid_yuan);
-        let s = if who.signed_tier == NO_TIER { N_TIERS } else { who.signed_tier as usize };
+        let s = if who.signed_tier == NO_TIER {
+            N_TIERS
+        } else {
+            who.signed_tier as usize
+        };
         let h = if who.last_tier == NO_TIER {
             2 * N_TIERS
         } else {
             2 * who.last_tier as usize + who.bad_experience as usize
         };
-        let idx = ((((who.group * self.n_conditions + condition) * SIGNED_STATES + s) * HABIT_STATES + h)
+        let idx = ((((who.group * self.n_conditions + condition) * SIGNED_STATES + s)
+            * HABIT_STATES
+            + h)
             * self.n_deductible_bands
             + d)
             * self.n_cap_bands
@@ -156,14 +173,29 @@ impl ChoiceTable {
 
     /// Choice probabilities (five tiers, then self-care) for a person in deductible band `d` and
     /// cap band `f`.
-    pub fn probabilities(&self, model: &Model, who: &Chooser, condition: usize, d: usize, f: usize) -> [f64; N_OPTIONS] {
+    pub fn probabilities(
+        &self,
+        model: &Model,
+        who: &Chooser,
+        condition: usize,
+        d: usize,
+        f: usize,
+    ) -> [f64; N_OPTIONS] {
         let scheme = model.groups[who.group].scheme;
         let edge = |steps: &[f32], i: usize| if i == 0 { 0.0 } else { steps[i - 1] };
         let progress = edge(&self.deductible_steps[scheme], d);
         let fund = edge(&self.cap_steps[scheme], f);
         let mut u = [f64::NEG_INFINITY; N_OPTIONS];
         for t in model.present_tiers() {
-            u[t.index()] = utility(model, who, condition, t, progress, fund, &self.expected_wait_days);
+            u[t.index()] = utility(
+                model,
+                who,
+                condition,
+                t,
+                progress,
+                fund,
+                &self.expected_wait_days,
+            );
         }
         if let Some(sc) = model.behaviour.self_care_utility {
             u[N_TIERS] = sc;
@@ -190,17 +222,31 @@ pub fn utility(
 ) -> f64 {
     let b = &model.behaviour;
     let cond = &model.conditions[condition];
-    let supply = model.tiers[tier].as_ref().expect("utility is only asked for present tiers");
+    let supply = model.tiers[tier]
+        .as_ref()
+        .expect("utility is only asked for present tiers");
     let area = model.groups[who.group].area;
     let minutes = supply.travel_minutes[(area == Area::Rural) as usize];
     let treating = tier.max(cond.lowest_tier);
     let mut u = supply.quality + cond.quality_shift[tier] + b.travel_per_hour * minutes / 60.0;
-    u += b.cost_per_yuan * expected_out_of_pocket(model, who.group, condition, tier, progress_yuan, fund_paid_yuan);
+    u += b.cost_per_yuan
+        * expected_out_of_pocket(
+            model,
+            who.group,
+            condition,
+            tier,
+            progress_yuan,
+            fund_paid_yuan,
+        );
     if who.signed_tier == tier as u8 {
         u += b.signed_doctor;
     }
     if who.last_tier == tier as u8 {
-        u += if who.bad_experience { b.bad_experience } else { b.habit };
+        u += if who.bad_experience {
+            b.bad_experience
+        } else {
+            b.habit
+        };
     }
     if tier < cond.lowest_tier {
         u += b.below_capability;
@@ -210,16 +256,33 @@ pub fn utility(
 }
 
 /// Expected out-of-pocket cost, yuan, of the care path that starts at `tier`.
-pub fn expected_out_of_pocket(model: &Model, group: usize, condition: usize, tier: Tier, progress_yuan: f32, fund_paid_yuan: f32) -> f64 {
+pub fn expected_out_of_pocket(
+    model: &Model,
+    group: usize,
+    condition: usize,
+    tier: Tier,
+    progress_yuan: f32,
+    fund_paid_yuan: f32,
+) -> f64 {
     let cond = &model.conditions[condition];
     let scheme = &model.schemes[model.groups[group].scheme];
-    let gate = model.referral.gatekeeping.then_some(model.referral.gatekeeping_rate_cut);
+    let gate = model
+        .referral
+        .gatekeeping
+        .then_some(model.referral.gatekeeping_rate_cut);
     let mut progress = progress_yuan;
     let mut fund = fund_paid_yuan;
     let visit = |t: Tier, arrival: Arrival, progress: &mut f32, fund: &mut f32| {
         let benefit = &scheme.benefits[0][t];
-        let rate = insurance::effective_rate(scheme.rate_by_condition[condition][0][t], benefit, t, arrival, gate);
-        insurance::split_outpatient(cond.outpatient_cost_yuan[t], rate, benefit, progress, fund).oop_yuan
+        let rate = insurance::effective_rate(
+            scheme.rate_by_condition[condition][0][t],
+            benefit,
+            t,
+            arrival,
+            gate,
+        );
+        insurance::split_outpatient(cond.outpatient_cost_yuan[t], rate, benefit, progress, fund)
+            .oop_yuan
     };
     let mut oop = visit(tier, Arrival::Unreferred, &mut progress, &mut fund);
     let (treating, arrival) = if tier < cond.lowest_tier {
@@ -232,11 +295,24 @@ pub fn expected_out_of_pocket(model: &Model, group: usize, condition: usize, tie
     let p_admit = cond.admission_probability[treating];
     if p_admit > 0.0 {
         let benefit = &scheme.benefits[1][treating];
-        let rate = insurance::effective_rate(scheme.rate_by_condition[condition][1][treating], benefit, treating, arrival, gate);
+        let rate = insurance::effective_rate(
+            scheme.rate_by_condition[condition][1][treating],
+            benefit,
+            treating,
+            arrival,
+            gate,
+        );
         let deductible = insurance::inpatient_deductible(scheme, treating, arrival);
         let mut annual = 0.0f32;
         oop += p_admit
-            * insurance::split_inpatient(cond.inpatient_cost_yuan[treating], rate, deductible, benefit.cap_yuan, &mut annual).oop_yuan;
+            * insurance::split_inpatient(
+                cond.inpatient_cost_yuan[treating],
+                rate,
+                deductible,
+                benefit.cap_yuan,
+                &mut annual,
+            )
+            .oop_yuan;
     }
     oop
 }

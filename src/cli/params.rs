@@ -13,10 +13,18 @@ pub fn params(a: ScenarioArgs) -> Result<()> {
     Plan::from_scenario(&s)?;
     let params = s.params();
     let width = params.iter().map(|p| p.path.len()).max().unwrap_or(0);
-    let vwidth = params.iter().map(|p| p.value.len()).max().unwrap_or(0).min(24);
+    let vwidth = params
+        .iter()
+        .map(|p| p.value.len())
+        .max()
+        .unwrap_or(0)
+        .min(24);
     let mut text = String::new();
     for p in &params {
-        text.push_str(&format!("{:<width$}  {:<vwidth$}  {}\n", p.path, p.value, p.unit));
+        text.push_str(&format!(
+            "{:<width$}  {:<vwidth$}  {}\n",
+            p.path, p.value, p.unit
+        ));
     }
     print(&text)
 }

@@ -62,13 +62,20 @@ pub fn run(a: RunArgs) -> Result<()> {
         PathBuf::from("outputs").join(name)
     });
     let staging = Staging::new(&out)?;
-    let threads = if a.threads == 0 { rayon::current_num_threads() } else { a.threads };
+    let threads = if a.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        a.threads
+    };
 
     let started = Instant::now();
     let results = run_replications(&plan, &reps, threads).context("cannot start worker threads")?;
     let wall_seconds = started.elapsed().as_secs_f64();
 
-    let values: Vec<_> = results.iter().map(|r| metrics::metric_values(model, r)).collect();
+    let values: Vec<_> = results
+        .iter()
+        .map(|r| metrics::metric_values(model, r))
+        .collect();
     let per_row = bands::collect(&values);
     let band_rows = bands::summarise(&values);
     let judged = targets::judge(model, &per_row, reps.len());
@@ -83,12 +90,22 @@ pub fn run(a: RunArgs) -> Result<()> {
         .collect();
 
     staging.write("metrics.csv", &tables::metrics_csv(model, &band_rows))?;
-    staging.write("replications.csv", &tables::replications_csv(model, &reps, &values))?;
-    staging.write("summary.json", &report::summary_json(&model.name, reps.len(), &judged, key))?;
+    staging.write(
+        "replications.csv",
+        &tables::replications_csv(model, &reps, &values),
+    )?;
+    staging.write(
+        "summary.json",
+        &report::summary_json(&model.name, reps.len(), &judged, key),
+    )?;
     let manifest = Manifest {
         tierflow_version: env!("CARGO_PKG_VERSION"),
         scenario: &model.name,
-        scenario_files: s.files.iter().map(|f| f.path.display().to_string()).collect(),
+        scenario_files: s
+            .files
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect(),
         overrides: &overrides,
         seed: model.run.seed,
         replications: model.run.replications,
@@ -104,12 +121,18 @@ pub fn run(a: RunArgs) -> Result<()> {
     staging.write("manifest.json", &report::manifest_json(&manifest))?;
     staging.write(
         "scenario.resolved.toml",
-        toml::to_string_pretty(&s.tree).context("cannot write the resolved scenario")?.as_bytes(),
+        toml::to_string_pretty(&s.tree)
+            .context("cannot write the resolved scenario")?
+            .as_bytes(),
     )?;
     let dest = staging.commit()?;
 
     if !a.quiet {
-        let episodes: u64 = results.iter().flat_map(|r| r.years.iter()).map(|y| y.episodes).sum();
+        let episodes: u64 = results
+            .iter()
+            .flat_map(|r| r.years.iter())
+            .map(|y| y.episodes)
+            .sum();
         let mut text = format!(
             "tierflow {}: `{}`, {} replication(s) × {} simulated people, {:.2e} episodes in {:.1} s on {threads} thread(s)\n",
             env!("CARGO_PKG_VERSION"),

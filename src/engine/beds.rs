@@ -112,7 +112,9 @@ impl BedPool {
 
     /// The next patient to admit, if any is waiting.
     pub fn next_waiting(&mut self) -> Option<Waiting> {
-        self.priority.pop_front().or_else(|| self.ordinary.pop_front())
+        self.priority
+            .pop_front()
+            .or_else(|| self.ordinary.pop_front())
     }
 
     /// Clears the occupancy integrals after a year is recorded.

@@ -23,7 +23,10 @@ impl StayDistribution {
             StayDistribution::Exponential(mean_days)
         } else {
             let shape = 1.0 / (cv * cv);
-            StayDistribution::Gamma(Gamma::new(shape, mean_days / shape).expect("validated mean and cv give a valid gamma"))
+            StayDistribution::Gamma(
+                Gamma::new(shape, mean_days / shape)
+                    .expect("validated mean and cv give a valid gamma"),
+            )
         }
     }
 
@@ -53,7 +56,10 @@ impl CostDistribution {
         } else {
             let sigma2 = (1.0 + cv * cv).ln();
             let mu = mean_yuan.ln() - sigma2 / 2.0;
-            CostDistribution::LogNormal(LogNormal::new(mu, sigma2.sqrt()).expect("validated mean and cv give a valid lognormal"))
+            CostDistribution::LogNormal(
+                LogNormal::new(mu, sigma2.sqrt())
+                    .expect("validated mean and cv give a valid lognormal"),
+            )
         }
     }
 
@@ -100,7 +106,10 @@ impl Derived {
             }
         }
         let total: f64 = weights.iter().sum();
-        let onset_pairs = (total > 0.0).then(|| WeightedAliasIndex::new(weights).expect("weights are finite, non-negative, not all zero"));
+        let onset_pairs = (total > 0.0).then(|| {
+            WeightedAliasIndex::new(weights)
+                .expect("weights are finite, non-negative, not all zero")
+        });
         let stay = model
             .conditions
             .iter()
@@ -109,12 +118,20 @@ impl Derived {
         let outpatient_cost = model
             .conditions
             .iter()
-            .map(|c| std::array::from_fn(|i| CostDistribution::new(c.outpatient_cost_yuan.0[i], c.cost_cv)))
+            .map(|c| {
+                std::array::from_fn(|i| {
+                    CostDistribution::new(c.outpatient_cost_yuan.0[i], c.cost_cv)
+                })
+            })
             .collect();
         let inpatient_cost = model
             .conditions
             .iter()
-            .map(|c| std::array::from_fn(|i| CostDistribution::new(c.inpatient_cost_yuan.0[i], c.cost_cv)))
+            .map(|c| {
+                std::array::from_fn(|i| {
+                    CostDistribution::new(c.inpatient_cost_yuan.0[i], c.cost_cv)
+                })
+            })
             .collect();
         let nearest = |area: Area| -> Vec<Tier> {
             let col = (area == Area::Rural) as usize;
@@ -126,8 +143,12 @@ impl Derived {
                         .present_tiers()
                         .filter(|t| *t >= c.lowest_tier)
                         .min_by(|a, b| {
-                            let ta = model.tiers[*a].as_ref().map_or(f64::INFINITY, |s| s.travel_minutes[col]);
-                            let tb = model.tiers[*b].as_ref().map_or(f64::INFINITY, |s| s.travel_minutes[col]);
+                            let ta = model.tiers[*a]
+                                .as_ref()
+                                .map_or(f64::INFINITY, |s| s.travel_minutes[col]);
+                            let tb = model.tiers[*b]
+                                .as_ref()
+                                .map_or(f64::INFINITY, |s| s.travel_minutes[col]);
                             ta.total_cmp(&tb).then(a.cmp(b))
                         })
                         .expect("the lowest capable tier is present")

@@ -66,6 +66,8 @@ pub struct ReplicationResult {
     pub in_bed_at_start: [u64; N_TIERS],
     /// Patients waiting when reporting began, by tier.
     pub waiting_at_start: [u64; N_TIERS],
+    /// People flagged as in a bed or queue at the end (equals beds in use plus queue lengths).
+    pub people_in_care_at_end: u64,
 }
 
 /// Runs replication `replication` of `plan`.
@@ -77,6 +79,7 @@ pub fn simulate(plan: &Plan, replication: u32) -> ReplicationResult {
         years: sim.years,
         in_bed_at_start: sim.in_bed_at_start,
         waiting_at_start: sim.waiting_at_start,
+        people_in_care_at_end: sim.people.iter().filter(|p| p.in_care()).count() as u64,
     }
 }
 
@@ -134,14 +137,18 @@ impl<'a> Sim<'a> {
         let mut group_start = Vec::with_capacity(model.groups.len());
         for (g, group) in model.groups.iter().enumerate() {
             group_start.push(people.len() as u32);
-            people.extend(std::iter::repeat_n(Person::new(g as u8), group.n_people as usize));
+            people.extend(std::iter::repeat_n(
+                Person::new(g as u8),
+                group.n_people as usize,
+            ));
         }
         let beds = std::array::from_fn(|i| {
             BedPool::new(model.tiers.0[i].as_ref().and_then(|s| s.beds), t0)
         });
         let mut onset_rng = stream_rng(run.seed, replication, Stream::Onset);
         let derived = Derived::new(model);
-        let first_onset = t0 + Distribution::<f64>::sample(&Exp1, &mut onset_rng) / derived.onset_rate_per_day;
+        let first_onset =
+            t0 + Distribution::<f64>::sample(&Exp1, &mut onset_rng) / derived.onset_rate_per_day;
         let first_year = run.start_year - run.warmup_years as i32;
         let mut sim = Sim {
             plan,
@@ -210,13 +217,17 @@ impl<'a> Sim<'a> {
         let n = model.groups[g as usize].n_people;
         let idx = self.group_start[g as usize] + self.onset_rng.random_range(0..n);
         let thin: f64 = self.onset_rng.random();
-        self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng) / self.derived.onset_rate_per_day;
+        self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng)
+            / self.derived.onset_rate_per_day;
         let person = &self.people[idx as usize];
         if person.in_care() {
             return;
         }
         let cond = &model.conditions[c as usize];
-        if cond.chronic && person.signed_tier != NO_TIER && thin >= model.signing.chronic_visit_multiplier {
+        if cond.chronic
+            && person.signed_tier != NO_TIER
+            && thin >= model.signing.chronic_visit_multiplier
+        {
             return;
         }
         self.episode(t, idx, g as usize, c as usize);
@@ -276,7 +287,10 @@ impl<'a> Sim<'a> {
     }
 
     fn gatekeeping_cut(model: &Model) -> Option<f64> {
-        model.referral.gatekeeping.then_some(model.referral.gatekeeping_rate_cut)
+        model
+            .referral
+            .gatekeeping
+            .then_some(model.referral.gatekeeping_rate_cut)
     }
 
     fn outpatient_visit(&mut self, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
@@ -285,7 +299,13 @@ impl<'a> Sim<'a> {
         let scheme = &model.schemes[model.groups[person.group as usize].scheme];
         let benefit = &scheme.benefits[0][tier];
         let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut self.cost_rng);
-        let rate = insurance::effective_rate(scheme.rate_by_condition[c][0][tier], benefit, tier, arrival, Self::gatekeeping_cut(model));
+        let rate = insurance::effective_rate(
+            scheme.rate_by_condition[c][0][tier],
+            benefit,
+            tier,
+            arrival,
+            Self::gatekeeping_cut(model),
+        );
         let split = insurance::split_outpatient(
             cost,
             rate,
@@ -339,7 +359,15 @@ impl<'a> Sim<'a> {
                     .copied()
                     .find(|u| model.tiers[*u].is_some() && self.beds[u.index()].has_free_bed());
                 match free {
-                    Some(up) => self.start_stay(t, idx, c, up, Arrival::ReferredUp { from: tier }, 0.0, None),
+                    Some(up) => self.start_stay(
+                        t,
+                        idx,
+                        c,
+                        up,
+                        Arrival::ReferredUp { from: tier },
+                        0.0,
+                        None,
+                    ),
                     None => self.tally.tiers[tier.index()].admissions_unplaced += 1,
                 }
             }
@@ -347,7 +375,16 @@ impl<'a> Sim<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn start_stay(&mut self, t: f64, idx: u32, c: usize, tier: Tier, arrival: Arrival, waited_days: f64, recovery_days: Option<f64>) {
+    fn start_stay(
+        &mut self,
+        t: f64,
+        idx: u32,
+        c: usize,
+        tier: Tier,
+        arrival: Arrival,
+        waited_days: f64,
+        recovery_days: Option<f64>,
+    ) {
         let model = self.model();
         let (stay, cost) = match recovery_days {
             Some(d) => (d, model.referral.rehab_cost_per_day_yuan * d),
@@ -359,9 +396,21 @@ impl<'a> Sim<'a> {
         let person = &mut self.people[idx as usize];
         let scheme = &model.schemes[model.groups[person.group as usize].scheme];
         let benefit = &scheme.benefits[1][tier];
-        let rate = insurance::effective_rate(scheme.rate_by_condition[c][1][tier], benefit, tier, arrival, Self::gatekeeping_cut(model));
+        let rate = insurance::effective_rate(
+            scheme.rate_by_condition[c][1][tier],
+            benefit,
+            tier,
+            arrival,
+            Self::gatekeeping_cut(model),
+        );
         let deductible = insurance::inpatient_deductible(scheme, tier, arrival);
-        let split = insurance::split_inpatient(cost, rate, deductible, benefit.cap_yuan, &mut person.inpatient_fund_paid_yuan);
+        let split = insurance::split_inpatient(
+            cost,
+            rate,
+            deductible,
+            benefit.cap_yuan,
+            &mut person.inpatient_fund_paid_yuan,
+        );
         person.set_in_care(true);
         if waited_days > model.behaviour.bad_wait_days {
             person.remember(tier as u8, true);
@@ -374,7 +423,8 @@ impl<'a> Sim<'a> {
         tt.oop_yuan += split.oop_yuan;
         self.beds[tier.index()].occupy(t);
         let p_down = model.referral.down_referral_probability[tier];
-        let goes_down = recovery_days.is_none() && p_down > 0.0 && self.clinical_rng.random::<f64>() < p_down;
+        let goes_down =
+            recovery_days.is_none() && p_down > 0.0 && self.clinical_rng.random::<f64>() < p_down;
         let f = model.referral.down_referral_at_stay_fraction;
         self.events.push(NewEvent {
             time: t + if goes_down { f * stay } else { stay },
@@ -383,7 +433,11 @@ impl<'a> Sim<'a> {
             person: idx,
             condition: c as u8,
             tier: tier as u8,
-            kind: if goes_down { EventKind::DownReferral } else { EventKind::Discharge },
+            kind: if goes_down {
+                EventKind::DownReferral
+            } else {
+                EventKind::Discharge
+            },
         });
     }
 
@@ -433,7 +487,15 @@ impl<'a> Sim<'a> {
             let Some(w) = self.beds[tier.index()].next_waiting() else {
                 break;
             };
-            self.start_stay(t, w.person, w.condition as usize, tier, w.arrival, t - w.since, None);
+            self.start_stay(
+                t,
+                w.person,
+                w.condition as usize,
+                tier,
+                w.arrival,
+                t - w.since,
+                None,
+            );
         }
     }
 
@@ -452,7 +514,8 @@ impl<'a> Sim<'a> {
                     self.beds[tier.index()].set_capacity(t, cap);
                     self.admit_waiting(t, tier);
                 }
-                self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng) / self.derived.onset_rate_per_day;
+                self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng)
+                    / self.derived.onset_rate_per_day;
                 self.update_signing(t);
                 false
             }
@@ -464,7 +527,7 @@ impl<'a> Sim<'a> {
     }
 
     fn year_end(&mut self, t: f64, last: bool) -> bool {
-        self.accrue_fees(t);
+        self.update_signing(t);
         for pool in &mut self.beds {
             pool.advance(t);
         }
@@ -483,7 +546,11 @@ impl<'a> Sim<'a> {
         }
         self.expected_wait_days = PerTier(std::array::from_fn(|i| {
             let tt = &self.tally.tiers[i];
-            if tt.admissions > 0 { tt.wait_days / tt.admissions as f64 } else { 0.0 }
+            if tt.admissions > 0 {
+                tt.wait_days / tt.admissions as f64
+            } else {
+                0.0
+            }
         }));
         if self.year_index >= 0 {
             self.years.push(self.tally.clone());
@@ -510,7 +577,8 @@ impl<'a> Sim<'a> {
     fn accrue_fees(&mut self, t: f64) {
         let fee = self.model().signing.fee_yuan_per_signed_per_year;
         let signed: u64 = self.signed_by_group.iter().sum();
-        self.tally.programme_cost_yuan += signed as f64 * fee * (t - self.last_fee_accrual) / DAYS_PER_YEAR;
+        self.tally.programme_cost_yuan +=
+            signed as f64 * fee * (t - self.last_fee_accrual) / DAYS_PER_YEAR;
         self.last_fee_accrual = t;
     }
 
@@ -526,7 +594,10 @@ impl<'a> Sim<'a> {
             let start = self.group_start[g] as usize;
             let tier = group.signing_tier as u8;
             let mut signed = 0;
-            for (i, p) in self.people[start..start + group.n_people as usize].iter_mut().enumerate() {
+            for (i, p) in self.people[start..start + group.n_people as usize]
+                .iter_mut()
+                .enumerate()
+            {
                 let yes = signing_threshold(self.signing_key, (start + i) as u32) < coverage;
                 p.signed_tier = if yes { tier } else { NO_TIER };
                 signed += yes as u64;
@@ -542,7 +613,10 @@ fn boundaries(plan: &Plan) -> Vec<(f64, BoundaryKind)> {
     let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
     let mut out = Vec::new();
     for k in 1..=run.warmup_years {
-        out.push((t0 + k as f64 * DAYS_PER_YEAR, BoundaryKind::YearEnd { last: false }));
+        out.push((
+            t0 + k as f64 * DAYS_PER_YEAR,
+            BoundaryKind::YearEnd { last: false },
+        ));
     }
     let n_years = (run.horizon_days / DAYS_PER_YEAR).ceil() as u32;
     for y in 1..=n_years {
@@ -552,10 +626,12 @@ fn boundaries(plan: &Plan) -> Vec<(f64, BoundaryKind)> {
     for (k, e) in plan.epochs.iter().enumerate().skip(1) {
         out.push((e.start_day, BoundaryKind::Epoch(k)));
     }
-    let signing_used = plan
-        .epochs
-        .iter()
-        .any(|e| e.model.groups.iter().any(|g| g.signing_path.iter().any(|(_, c)| *c > 0.0)));
+    let signing_used = plan.epochs.iter().any(|e| {
+        e.model
+            .groups
+            .iter()
+            .any(|g| g.signing_path.iter().any(|(_, c)| *c > 0.0))
+    });
     if signing_used {
         let month = DAYS_PER_YEAR / 12.0;
         let mut k = 1;

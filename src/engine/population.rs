@@ -49,7 +49,11 @@ impl Person {
     /// Sets or clears the in-care flag.
     #[inline]
     pub fn set_in_care(&mut self, on: bool) {
-        self.flags = if on { self.flags | IN_CARE } else { self.flags & !IN_CARE };
+        self.flags = if on {
+            self.flags | IN_CARE
+        } else {
+            self.flags & !IN_CARE
+        };
     }
 
     /// Whether the last experience was bad.
@@ -62,7 +66,11 @@ impl Person {
     #[inline]
     pub fn remember(&mut self, tier: u8, bad: bool) {
         self.last_tier = tier;
-        self.flags = if bad { self.flags | BAD_EXPERIENCE } else { self.flags & !BAD_EXPERIENCE };
+        self.flags = if bad {
+            self.flags | BAD_EXPERIENCE
+        } else {
+            self.flags & !BAD_EXPERIENCE
+        };
     }
 
     /// Starts a new insurance year.

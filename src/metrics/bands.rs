@@ -65,7 +65,9 @@ pub fn collect(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Vec<f64
     let mut rows: BTreeMap<RowKey, Vec<f64>> = BTreeMap::new();
     for values in per_replication {
         for v in values {
-            rows.entry((v.year, v.metric, v.breakdown)).or_default().push(v.value);
+            rows.entry((v.year, v.metric, v.breakdown))
+                .or_default()
+                .push(v.value);
         }
     }
     rows
@@ -73,5 +75,8 @@ pub fn collect(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Vec<f64
 
 /// Bands for every row.
 pub fn summarise(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Band> {
-    collect(per_replication).into_iter().map(|(k, v)| (k, Band::of(&v))).collect()
+    collect(per_replication)
+        .into_iter()
+        .map(|(k, v)| (k, Band::of(&v)))
+        .collect()
 }

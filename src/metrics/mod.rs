@@ -44,7 +44,11 @@ impl Breakdown {
         if let Some(t) = Tier::from_name(label) {
             return Some(Breakdown::Tier(t));
         }
-        model.groups.iter().position(|g| g.name == label).map(|g| Breakdown::Group(g as u8))
+        model
+            .groups
+            .iter()
+            .position(|g| g.name == label)
+            .map(|g| Breakdown::Group(g as u8))
     }
 }
 
@@ -116,7 +120,8 @@ impl TierDefinition {
     }
 
     fn over(self, tallies: &[TierTally; N_TIERS], tiers: &[Tier]) -> f64 {
-        let total = |f: fn(&TierTally) -> f64| tiers.iter().map(|x| f(&tallies[x.index()])).sum::<f64>();
+        let total =
+            |f: fn(&TierTally) -> f64| tiers.iter().map(|x| f(&tallies[x.index()])).sum::<f64>();
         match self {
             TierDefinition::Sum(f) => total(f),
             TierDefinition::Ratio(n, d) => ratio(total(n), total(d)),
@@ -129,7 +134,11 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
     let tiers: Vec<Tier> = model.present_tiers().collect();
     let t = &y.tiers;
     let count = |f: fn(&TierTally) -> u64, keep: fn(Tier) -> bool| {
-        tiers.iter().filter(|x| keep(**x)).map(|x| f(&t[x.index()]) as f64).sum::<f64>()
+        tiers
+            .iter()
+            .filter(|x| keep(**x))
+            .map(|x| f(&t[x.index()]) as f64)
+            .sum::<f64>()
     };
     let all_visits = count(|x| x.visits, |_| true);
     let all_admissions = count(|x| x.admissions, |_| true);
@@ -138,15 +147,25 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
         let scale = if info.scales_with_population { up } else { 1.0 };
         let mut push = |breakdown: Breakdown, value: f64| {
             if value.is_finite() {
-                out.push(MetricValue { year: y.year, metric: mi, breakdown, value: value * scale });
+                out.push(MetricValue {
+                    year: y.year,
+                    metric: mi,
+                    breakdown,
+                    value: value * scale,
+                });
             }
         };
         match info.breakdowns {
             Breakdowns::Tiers => {
-                let def = TierDefinition::of(info.name).expect("every per-tier metric has a definition");
+                let def =
+                    TierDefinition::of(info.name).expect("every per-tier metric has a definition");
                 // Occupancy is only defined where beds are finite.
                 let reported: Vec<Tier> = if info.name == "bed_occupancy" {
-                    tiers.iter().copied().filter(|x| t[x.index()].available_bed_days > 0.0).collect()
+                    tiers
+                        .iter()
+                        .copied()
+                        .filter(|x| t[x.index()].available_bed_days > 0.0)
+                        .collect()
                 } else {
                     tiers.clone()
                 };
@@ -166,8 +185,12 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
             }
             Breakdowns::AllOnly => {
                 let v = match info.name {
-                    "grassroots_outpatient_share" => ratio(count(|x| x.visits, Tier::is_grassroots), all_visits),
-                    "grassroots_inpatient_share" => ratio(count(|x| x.admissions, Tier::is_grassroots), all_admissions),
+                    "grassroots_outpatient_share" => {
+                        ratio(count(|x| x.visits, Tier::is_grassroots), all_visits)
+                    }
+                    "grassroots_inpatient_share" => {
+                        ratio(count(|x| x.admissions, Tier::is_grassroots), all_admissions)
+                    }
                     "in_region_rate" => ratio(count(|x| x.visits, Tier::is_in_region), all_visits),
                     "episodes" => y.episodes as f64,
                     "self_care" => y.self_care as f64,

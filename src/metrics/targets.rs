@@ -20,12 +20,17 @@ pub struct TargetResult {
 }
 
 /// Judges every target of `model` against per-replication values.
-pub fn judge(model: &Model, values: &BTreeMap<RowKey, Vec<f64>>, n_replications: usize) -> Vec<TargetResult> {
+pub fn judge(
+    model: &Model,
+    values: &BTreeMap<RowKey, Vec<f64>>,
+    n_replications: usize,
+) -> Vec<TargetResult> {
     model
         .targets
         .iter()
         .map(|t| {
-            let (mi, _) = catalog::metric(&t.metric).expect("targets are validated against the catalogue");
+            let (mi, _) =
+                catalog::metric(&t.metric).expect("targets are validated against the catalogue");
             let key = Breakdown::parse(&t.tier, model).expect("target breakdowns are validated");
             match values.get(&(t.year, mi, key)) {
                 Some(v) if !v.is_empty() => {

@@ -11,8 +11,16 @@ use crate::tier::N_TIERS;
 /// Most groups and conditions a scenario may have (person state keeps the group in a byte).
 const MAX_KEYS: usize = 64;
 
-fn out_of_range(path: impl Into<String>, expected: &str, found: impl std::fmt::Display) -> ScenarioError {
-    ScenarioError::new(ErrorKind::OutOfRange, format!("expected {expected}, found {found}")).at_path(path)
+fn out_of_range(
+    path: impl Into<String>,
+    expected: &str,
+    found: impl std::fmt::Display,
+) -> ScenarioError {
+    ScenarioError::new(
+        ErrorKind::OutOfRange,
+        format!("expected {expected}, found {found}"),
+    )
+    .at_path(path)
 }
 
 fn reference(path: impl Into<String>, message: String) -> ScenarioError {
@@ -105,7 +113,11 @@ impl Model {
             return Err(out_of_range("run.replications", "at least 1", 0));
         }
         if !(1900..=2200).contains(&r.start_year) {
-            return Err(out_of_range("run.start_year", "a year between 1900 and 2200", r.start_year));
+            return Err(out_of_range(
+                "run.start_year",
+                "a year between 1900 and 2200",
+                r.start_year,
+            ));
         }
         let run = RunSettings {
             start_year: r.start_year,
@@ -122,7 +134,11 @@ impl Model {
         }
         let scale = raw.population.scale;
         if !(scale > 0.0 && scale <= 1.0) {
-            return Err(out_of_range("population.scale", "a fraction in (0, 1]", scale));
+            return Err(out_of_range(
+                "population.scale",
+                "a fraction in (0, 1]",
+                scale,
+            ));
         }
         let n_sim = (size * scale).round().max(1.0);
         if n_sim > u32::MAX as f64 / 2.0 {
@@ -137,7 +153,9 @@ impl Model {
         let entries = raw.tiers.entries();
         let present: [bool; N_TIERS] = std::array::from_fn(|i| entries[i].is_some());
         if !present.iter().any(|&p| p) {
-            return Err(ScenarioError::new(ErrorKind::Shape, "expected at least one tier").at_path("tiers"));
+            return Err(
+                ScenarioError::new(ErrorKind::Shape, "expected at least one tier").at_path("tiers"),
+            );
         }
         let mut tiers: PerTier<Option<TierSupply>> = PerTier(std::array::from_fn(|_| None));
         for t in Tier::ALL {
@@ -154,8 +172,14 @@ impl Model {
                     beds_per_1000,
                     beds,
                     travel_minutes: [
-                        check_finite_non_negative(p("travel_minutes_urban"), rt.travel_minutes_urban)?,
-                        check_finite_non_negative(p("travel_minutes_rural"), rt.travel_minutes_rural)?,
+                        check_finite_non_negative(
+                            p("travel_minutes_urban"),
+                            rt.travel_minutes_urban,
+                        )?,
+                        check_finite_non_negative(
+                            p("travel_minutes_rural"),
+                            rt.travel_minutes_rural,
+                        )?,
                     ],
                 });
             }
@@ -163,13 +187,25 @@ impl Model {
 
         let scheme_names: Vec<&String> = raw.schemes.keys().collect();
         if scheme_names.is_empty() {
-            return Err(ScenarioError::new(ErrorKind::Shape, "expected at least one insurance scheme").at_path("schemes"));
+            return Err(ScenarioError::new(
+                ErrorKind::Shape,
+                "expected at least one insurance scheme",
+            )
+            .at_path("schemes"));
         }
         if raw.groups.is_empty() || raw.groups.len() > MAX_KEYS {
-            return Err(out_of_range("groups", &format!("1 to {MAX_KEYS} groups"), raw.groups.len()));
+            return Err(out_of_range(
+                "groups",
+                &format!("1 to {MAX_KEYS} groups"),
+                raw.groups.len(),
+            ));
         }
         if raw.conditions.is_empty() || raw.conditions.len() > MAX_KEYS {
-            return Err(out_of_range("conditions", &format!("1 to {MAX_KEYS} conditions"), raw.conditions.len()));
+            return Err(out_of_range(
+                "conditions",
+                &format!("1 to {MAX_KEYS} conditions"),
+                raw.conditions.len(),
+            ));
         }
         let mut groups = Vec::new();
         let mut share_sum = 0.0;
@@ -177,32 +213,49 @@ impl Model {
             let p = |k: &str| format!("groups.{name}.{k}");
             let share = check_fraction(p("share"), g.share)?;
             share_sum += share;
-            let scheme = scheme_names.iter().position(|s| **s == g.scheme).ok_or_else(|| {
-                reference(
-                    p("scheme"),
-                    format!(
-                        "scheme `{}` is not defined (defined: {})",
-                        g.scheme,
-                        scheme_names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })?;
-            if !present[g.signing_tier.index()] {
+            let scheme = scheme_names
+                .iter()
+                .position(|s| **s == g.scheme)
+                .ok_or_else(|| {
+                    reference(
+                        p("scheme"),
+                        format!(
+                            "scheme `{}` is not defined (defined: {})",
+                            g.scheme,
+                            scheme_names
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })?;
+            let signs =
+                g.signing_coverage > 0.0 || g.signing_targets.iter().any(|t| t.coverage > 0.0);
+            if signs && !present[g.signing_tier.index()] {
                 return Err(reference(
                     p("signing_tier"),
                     format!("tier `{}` is not defined in [tiers]", g.signing_tier.name()),
                 ));
             }
-            let mut signing_path = vec![(-(run.warmup_years as f64) * DAYS_PER_YEAR, check_fraction(p("signing_coverage"), g.signing_coverage)?)];
+            let mut signing_path = vec![(
+                -(run.warmup_years as f64) * DAYS_PER_YEAR,
+                check_fraction(p("signing_coverage"), g.signing_coverage)?,
+            )];
             signing_path.push((0.0, g.signing_coverage));
             for (i, st) in g.signing_targets.iter().enumerate() {
                 let pp = |k: &str| format!("groups.{name}.signing_targets.{i}.{k}");
                 let day = date_to_day(&st.date, run.start_year)
                     .map_err(|m| ScenarioError::new(ErrorKind::Shape, m).at_path(pp("date")))?;
-                if day <= signing_path.last().expect("path starts non-empty").0 || day > horizon_days + DAYS_PER_YEAR * 50.0 {
+                if day <= signing_path.last().expect("path starts non-empty").0
+                    || day > horizon_days + DAYS_PER_YEAR * 50.0
+                {
                     return Err(out_of_range(
                         pp("date"),
-                        &format!("a date after {}-01-01 and after the previous target", run.start_year),
+                        &format!(
+                            "a date after {}-01-01 and after the previous target",
+                            run.start_year
+                        ),
                         &st.date,
                     ));
                 }
@@ -235,9 +288,15 @@ impl Model {
             let mut incidence = vec![base; groups.len()];
             for (gname, &v) in &c.incidence_per_year_by_group {
                 let gp = format!("conditions.{name}.incidence_per_year_by_group.{gname}");
-                let gi = group_names.iter().position(|g| *g == gname).ok_or_else(|| {
-                    reference(gp.clone(), format!("group `{gname}` is not defined in [groups]"))
-                })?;
+                let gi = group_names
+                    .iter()
+                    .position(|g| *g == gname)
+                    .ok_or_else(|| {
+                        reference(
+                            gp.clone(),
+                            format!("group `{gname}` is not defined in [groups]"),
+                        )
+                    })?;
                 incidence[gi] = check_finite_non_negative(gp, v)?;
             }
             if !present[c.lowest_tier.index()] {
@@ -246,8 +305,15 @@ impl Model {
                     format!("tier `{}` is not defined in [tiers]", c.lowest_tier.name()),
                 ));
             }
-            let admission_probability = per_tier(&p("admission_probability"), &c.admission_probability, &present, |pp, v| check_fraction(pp, v))?;
-            let los_days = per_tier(&p("los_days"), &c.los_days, &present, |pp, v| check_finite_non_negative(pp, v))?;
+            let admission_probability = per_tier(
+                &p("admission_probability"),
+                &c.admission_probability,
+                &present,
+                |pp, v| check_fraction(pp, v),
+            )?;
+            let los_days = per_tier(&p("los_days"), &c.los_days, &present, |pp, v| {
+                check_finite_non_negative(pp, v)
+            })?;
             for t in Tier::ALL {
                 if admission_probability[t] > 0.0 && los_days[t] <= 0.0 {
                     return Err(out_of_range(
@@ -259,11 +325,19 @@ impl Model {
             }
             let los_cv = c.los_cv;
             if !(los_cv > 0.0 && los_cv <= 10.0) {
-                return Err(out_of_range(p("los_cv"), "a coefficient of variation in (0, 10]", los_cv));
+                return Err(out_of_range(
+                    p("los_cv"),
+                    "a coefficient of variation in (0, 10]",
+                    los_cv,
+                ));
             }
             let cost_cv = c.cost_cv;
             if !(0.0..=10.0).contains(&cost_cv) {
-                return Err(out_of_range(p("cost_cv"), "a coefficient of variation in [0, 10]", cost_cv));
+                return Err(out_of_range(
+                    p("cost_cv"),
+                    "a coefficient of variation in [0, 10]",
+                    cost_cv,
+                ));
             }
             conditions.push(Condition {
                 name: name.clone(),
@@ -274,10 +348,25 @@ impl Model {
                 admission_probability,
                 los_days,
                 los_cv,
-                outpatient_cost_yuan: per_tier(&p("outpatient_cost_yuan"), &c.outpatient_cost_yuan, &present, |pp, v| check_finite_non_negative(pp, v))?,
-                inpatient_cost_yuan: per_tier(&p("inpatient_cost_yuan"), &c.inpatient_cost_yuan, &present, |pp, v| check_finite_non_negative(pp, v))?,
+                outpatient_cost_yuan: per_tier(
+                    &p("outpatient_cost_yuan"),
+                    &c.outpatient_cost_yuan,
+                    &present,
+                    |pp, v| check_finite_non_negative(pp, v),
+                )?,
+                inpatient_cost_yuan: per_tier(
+                    &p("inpatient_cost_yuan"),
+                    &c.inpatient_cost_yuan,
+                    &present,
+                    |pp, v| check_finite_non_negative(pp, v),
+                )?,
                 cost_cv,
-                quality_shift: per_tier(&p("quality_shift"), &c.quality_shift, &present, |pp, v| check_finite(pp, v))?,
+                quality_shift: per_tier(
+                    &p("quality_shift"),
+                    &c.quality_shift,
+                    &present,
+                    |pp, v| check_finite(pp, v),
+                )?,
             });
         }
 
@@ -285,32 +374,64 @@ impl Model {
         let mut schemes = Vec::new();
         for (name, s) in &raw.schemes {
             let mut benefits = [PerTier::splat(Benefit::default()); 2];
-            for (ci, (care, table)) in [("outpatient", &s.outpatient), ("inpatient", &s.inpatient)].into_iter().enumerate() {
-                benefits[ci] = per_tier(&format!("schemes.{name}.{care}"), table, &present, |pp, b: RawBenefit| {
-                    Ok(Benefit {
-                        rate: check_fraction(format!("{pp}.rate"), b.rate)?,
-                        deductible_yuan: check_finite_non_negative(format!("{pp}.deductible_yuan"), b.deductible_yuan)?,
-                        cap_yuan: check_non_negative(format!("{pp}.cap_yuan"), b.cap_yuan)?,
-                        unreferred_rate_cut: check_fraction(format!("{pp}.unreferred_rate_cut"), b.unreferred_rate_cut)?,
-                    })
-                })?;
+            for (ci, (care, table)) in [("outpatient", &s.outpatient), ("inpatient", &s.inpatient)]
+                .into_iter()
+                .enumerate()
+            {
+                benefits[ci] = per_tier(
+                    &format!("schemes.{name}.{care}"),
+                    table,
+                    &present,
+                    |pp, b: RawBenefit| {
+                        Ok(Benefit {
+                            rate: check_fraction(format!("{pp}.rate"), b.rate)?,
+                            deductible_yuan: check_finite_non_negative(
+                                format!("{pp}.deductible_yuan"),
+                                b.deductible_yuan,
+                            )?,
+                            cap_yuan: check_non_negative(format!("{pp}.cap_yuan"), b.cap_yuan)?,
+                            unreferred_rate_cut: check_fraction(
+                                format!("{pp}.unreferred_rate_cut"),
+                                b.unreferred_rate_cut,
+                            )?,
+                        })
+                    },
+                )?;
             }
             let mut rate_by_condition: Vec<[PerTier<f64>; 2]> = conditions
                 .iter()
-                .map(|_| [PerTier(std::array::from_fn(|i| benefits[0].0[i].rate)), PerTier(std::array::from_fn(|i| benefits[1].0[i].rate))])
+                .map(|_| {
+                    [
+                        PerTier(std::array::from_fn(|i| benefits[0].0[i].rate)),
+                        PerTier(std::array::from_fn(|i| benefits[1].0[i].rate)),
+                    ]
+                })
                 .collect();
             for (i, cl) in s.condition_lists.iter().enumerate() {
                 let pp = |k: &str| format!("schemes.{name}.condition_lists.{i}.{k}");
-                let ci = condition_names.iter().position(|c| **c == cl.condition).ok_or_else(|| {
-                    reference(pp("condition"), format!("condition `{}` is not defined in [conditions]", cl.condition))
-                })?;
+                let ci = condition_names
+                    .iter()
+                    .position(|c| **c == cl.condition)
+                    .ok_or_else(|| {
+                        reference(
+                            pp("condition"),
+                            format!(
+                                "condition `{}` is not defined in [conditions]",
+                                cl.condition
+                            ),
+                        )
+                    })?;
                 if !present[cl.tier.index()] {
-                    return Err(reference(pp("tier"), format!("tier `{}` is not defined in [tiers]", cl.tier.name())));
+                    return Err(reference(
+                        pp("tier"),
+                        format!("tier `{}` is not defined in [tiers]", cl.tier.name()),
+                    ));
                 }
                 let rate = check_fraction(pp("rate"), cl.rate)?;
                 let elsewhere = check_fraction(pp("rate_elsewhere"), cl.rate_elsewhere)?;
                 for t in Tier::ALL {
-                    rate_by_condition[ci][cl.care as usize][t] = if t == cl.tier { rate } else { elsewhere };
+                    rate_by_condition[ci][cl.care as usize][t] =
+                        if t == cl.tier { rate } else { elsewhere };
                 }
             }
             schemes.push(Scheme {
@@ -325,24 +446,61 @@ impl Model {
         let rf = &raw.referral;
         let referral = Referral {
             gatekeeping: rf.gatekeeping,
-            gatekeeping_rate_cut: check_fraction("referral.gatekeeping_rate_cut", rf.gatekeeping_rate_cut)?,
+            gatekeeping_rate_cut: check_fraction(
+                "referral.gatekeeping_rate_cut",
+                rf.gatekeeping_rate_cut,
+            )?,
             referred_bed_priority: rf.referred_bed_priority,
             when_beds_full: rf.when_beds_full,
-            down_referral_probability: per_tier("referral.down_referral_probability", &rf.down_referral_probability, &present, |pp, v| check_fraction(pp, v))?,
+            down_referral_probability: per_tier(
+                "referral.down_referral_probability",
+                &rf.down_referral_probability,
+                &present,
+                |pp, v| check_fraction(pp, v),
+            )?,
             down_referral_at_stay_fraction: {
                 let f = rf.down_referral_at_stay_fraction;
-                if f > 0.0 && f < 1.0 { f } else { return Err(out_of_range("referral.down_referral_at_stay_fraction", "a fraction strictly between 0 and 1", f)); }
+                if f > 0.0 && f < 1.0 {
+                    f
+                } else {
+                    return Err(out_of_range(
+                        "referral.down_referral_at_stay_fraction",
+                        "a fraction strictly between 0 and 1",
+                        f,
+                    ));
+                }
             },
-            rehab_cost_per_day_yuan: check_finite_non_negative("referral.rehab_cost_per_day_yuan", rf.rehab_cost_per_day_yuan)?,
-            chronic_down_referral_probability: check_fraction("referral.chronic_down_referral_probability", rf.chronic_down_referral_probability)?,
+            rehab_cost_per_day_yuan: check_finite_non_negative(
+                "referral.rehab_cost_per_day_yuan",
+                rf.rehab_cost_per_day_yuan,
+            )?,
+            chronic_down_referral_probability: check_fraction(
+                "referral.chronic_down_referral_probability",
+                rf.chronic_down_referral_probability,
+            )?,
         };
-        if referral.down_referral_probability.0.iter().any(|&p| p > 0.0) && !present[Tier::Township.index()] {
-            return Err(reference("referral.down_referral_probability", "down-referral needs a `township` tier to receive patients".into()));
+        if referral
+            .down_referral_probability
+            .0
+            .iter()
+            .any(|&p| p > 0.0)
+            && !present[Tier::Township.index()]
+        {
+            return Err(reference(
+                "referral.down_referral_probability",
+                "down-referral needs a `township` tier to receive patients".into(),
+            ));
         }
         let signing = Signing {
-            fee_yuan_per_signed_per_year: check_finite_non_negative("signing.fee_yuan_per_signed_per_year", raw.signing.fee_yuan_per_signed_per_year)?,
+            fee_yuan_per_signed_per_year: check_finite_non_negative(
+                "signing.fee_yuan_per_signed_per_year",
+                raw.signing.fee_yuan_per_signed_per_year,
+            )?,
             signed_bed_priority: raw.signing.signed_bed_priority,
-            chronic_visit_multiplier: check_fraction("signing.chronic_visit_multiplier", raw.signing.chronic_visit_multiplier)?,
+            chronic_visit_multiplier: check_fraction(
+                "signing.chronic_visit_multiplier",
+                raw.signing.chronic_visit_multiplier,
+            )?,
         };
         let b = &raw.behaviour;
         let behaviour = Behaviour {
@@ -354,7 +512,14 @@ impl Model {
             bad_wait_days: check_non_negative("behaviour.bad_wait_days", b.bad_wait_days)?,
             below_capability: check_finite("behaviour.below_capability", b.below_capability)?,
             wait_per_day: check_finite("behaviour.wait_per_day", b.wait_per_day)?,
-            self_care_utility: if b.self_care_enabled { Some(check_finite("behaviour.self_care_utility", b.self_care_utility)?) } else { None },
+            self_care_utility: if b.self_care_enabled {
+                Some(check_finite(
+                    "behaviour.self_care_utility",
+                    b.self_care_utility,
+                )?)
+            } else {
+                None
+            },
         };
 
         let mut targets = Vec::new();
@@ -366,12 +531,17 @@ impl Model {
                 let hint = crate::scenario::paths::suggest(&t.metric, names)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; see docs/scenario.md for metric names".into());
-                return Err(reference(p("metric"), format!("unknown metric `{}`{hint}", t.metric)));
+                return Err(reference(
+                    p("metric"),
+                    format!("unknown metric `{}`{hint}", t.metric),
+                ));
             };
             let ok_key = t.tier == "all"
                 || match info.breakdowns {
                     Breakdowns::AllOnly => false,
-                    Breakdowns::Tiers => Tier::from_name(&t.tier).is_some_and(|x| present[x.index()]),
+                    Breakdowns::Tiers => {
+                        Tier::from_name(&t.tier).is_some_and(|x| present[x.index()])
+                    }
                     Breakdowns::Groups => raw.groups.contains_key(&t.tier),
                 };
             if !ok_key {
@@ -380,10 +550,20 @@ impl Model {
                     Breakdowns::Tiers => "\"all\" or a tier defined in [tiers]".to_string(),
                     Breakdowns::Groups => "\"all\" or a group defined in [groups]".to_string(),
                 };
-                return Err(reference(p("tier"), format!("metric `{}` is reported for {what}, not `{}`", t.metric, t.tier)));
+                return Err(reference(
+                    p("tier"),
+                    format!(
+                        "metric `{}` is reported for {what}, not `{}`",
+                        t.metric, t.tier
+                    ),
+                ));
             }
             if t.year < run.start_year || t.year > last_year {
-                return Err(out_of_range(p("year"), &format!("a year within the run, {}–{last_year}", run.start_year), t.year));
+                return Err(out_of_range(
+                    p("year"),
+                    &format!("a year within the run, {}–{last_year}", run.start_year),
+                    t.year,
+                ));
             }
             targets.push(Target {
                 name: t.name.clone(),
@@ -420,7 +600,11 @@ fn allocate_people(groups: &mut [Group], n: u32) {
     let mut sizes: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
     let mut left = n - sizes.iter().sum::<u32>();
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
     for &i in order.iter().cycle() {
         if left == 0 {
             break;

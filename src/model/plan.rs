@@ -67,7 +67,10 @@ impl Plan {
                 let change = &s.raw.timeline[i];
                 for (path, value) in &change.set {
                     set_path(&mut tree, path, value.clone()).map_err(|m| {
-                        s.locate(ScenarioError::new(ErrorKind::Override, m).at_path(format!("timeline.{i}.set")))
+                        s.locate(
+                            ScenarioError::new(ErrorKind::Override, m)
+                                .at_path(format!("timeline.{i}.set")),
+                        )
                     })?;
                 }
                 if !change.source.is_empty() {
@@ -78,7 +81,10 @@ impl Plan {
             let at = |e: ScenarioError| {
                 let what = e.path.clone().unwrap_or_default();
                 s.locate(ScenarioError {
-                    message: format!("after the change of {}, `{what}`: {}", s.raw.timeline[last_i].date, e.message),
+                    message: format!(
+                        "after the change of {}, `{what}`: {}",
+                        s.raw.timeline[last_i].date, e.message
+                    ),
                     path: Some(format!("timeline.{last_i}.set")),
                     ..e
                 })
@@ -90,7 +96,8 @@ impl Plan {
                 at(e)
             })?;
             let model = Model::from_raw(&raw).map_err(at)?;
-            check_same_structure(&epochs[0].model, &model).map_err(|m| at(ScenarioError::new(ErrorKind::Override, m)))?;
+            check_same_structure(&epochs[0].model, &model)
+                .map_err(|m| at(ScenarioError::new(ErrorKind::Override, m)))?;
             epochs.push(Epoch {
                 start_day: day,
                 model,
@@ -107,7 +114,12 @@ impl Plan {
 }
 
 fn check_same_structure(a: &Model, b: &Model) -> Result<(), String> {
-    let names = |m: &Model| m.groups.iter().map(|g| (g.name.clone(), g.n_people)).collect::<Vec<_>>();
+    let names = |m: &Model| {
+        m.groups
+            .iter()
+            .map(|g| (g.name.clone(), g.n_people))
+            .collect::<Vec<_>>()
+    };
     if names(a) != names(b) {
         return Err("the timeline cannot add groups or change group shares".into());
     }
@@ -116,7 +128,10 @@ fn check_same_structure(a: &Model, b: &Model) -> Result<(), String> {
     }
     for t in Tier::ALL {
         if a.tiers[t].is_some() != b.tiers[t].is_some() {
-            return Err(format!("the timeline cannot add or remove the `{}` tier", t.name()));
+            return Err(format!(
+                "the timeline cannot add or remove the `{}` tier",
+                t.name()
+            ));
         }
     }
     Ok(())

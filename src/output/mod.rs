@@ -31,7 +31,8 @@ impl Staging {
             .with_context(|| format!("output folder `{}` has no name", dest.display()))?
             .to_string_lossy()
             .to_string();
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create output folder `{}`", parent.display()))?;
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create output folder `{}`", parent.display()))?;
         let prefix = format!(".{name}.tmp-");
         if let Ok(entries) = std::fs::read_dir(&parent) {
             for e in entries.flatten() {
@@ -41,7 +42,8 @@ impl Staging {
             }
         }
         let tmp = parent.join(format!("{prefix}{}", std::process::id()));
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot write in output folder `{}`", parent.display()))?;
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot write in output folder `{}`", parent.display()))?;
         Ok(Staging {
             tmp,
             dest: dest.to_path_buf(),
@@ -58,9 +60,11 @@ impl Staging {
     pub fn commit(self) -> Result<PathBuf> {
         let old = self.tmp.with_extension("old");
         if self.dest.exists() {
-            std::fs::rename(&self.dest, &old).with_context(|| format!("cannot replace `{}`", self.dest.display()))?;
+            std::fs::rename(&self.dest, &old)
+                .with_context(|| format!("cannot replace `{}`", self.dest.display()))?;
         }
-        std::fs::rename(&self.tmp, &self.dest).with_context(|| format!("cannot move results into `{}`", self.dest.display()))?;
+        std::fs::rename(&self.tmp, &self.dest)
+            .with_context(|| format!("cannot move results into `{}`", self.dest.display()))?;
         if old.exists() {
             let _ = std::fs::remove_dir_all(&old);
         }

@@ -64,7 +64,12 @@ pub struct KeyMetric {
 }
 
 /// summary.json.
-pub fn summary_json(scenario: &str, replications: usize, targets: &[TargetResult], key_metrics: Vec<KeyMetric>) -> Vec<u8> {
+pub fn summary_json(
+    scenario: &str,
+    replications: usize,
+    targets: &[TargetResult],
+    key_metrics: Vec<KeyMetric>,
+) -> Vec<u8> {
     #[derive(Serialize)]
     struct Summary<'a> {
         scenario: &'a str,

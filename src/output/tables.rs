@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::metrics::MetricValue;
 use crate::metrics::bands::{Band, RowKey};
 use crate::metrics::catalog::METRICS;
-use crate::metrics::MetricValue;
 use crate::model::Model;
 
 fn num(x: f64) -> String {
@@ -33,7 +33,11 @@ pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
 }
 
 /// replications.csv: `replication,year,metric,tier,value`.
-pub fn replications_csv(model: &Model, replications: &[u32], values: &[Vec<MetricValue>]) -> Vec<u8> {
+pub fn replications_csv(
+    model: &Model,
+    replications: &[u32],
+    values: &[Vec<MetricValue>],
+) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["replication", "year", "metric", "tier", "value"])
         .expect("writing to memory cannot fail");

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::metrics::Breakdown;
 use crate::metrics::bands::{Band, RowKey};
 use crate::metrics::catalog::{self, METRICS};
 use crate::metrics::targets::TargetResult;
-use crate::metrics::Breakdown;
 use crate::model::Model;
 use crate::scenario::raw::TargetOp;
 use crate::tier::Tier;
@@ -65,12 +65,24 @@ fn unit_label(unit: &str) -> &str {
 }
 
 /// The report printed after a run.
-pub fn report(model: &Model, replications: usize, bands: &BTreeMap<RowKey, Band>, targets: &[TargetResult]) -> String {
+pub fn report(
+    model: &Model,
+    replications: usize,
+    bands: &BTreeMap<RowKey, Band>,
+    targets: &[TargetResult],
+) -> String {
     let mut s = String::new();
     let rows = key_rows(model, bands);
     if let Some(((year, _, _), _)) = rows.first() {
-        let note = if replications < 2 { " (one replication: bands are degenerate)" } else { "" };
-        let _ = writeln!(s, "{year}, mean [5%–95% band] over {replications} replications{note}:");
+        let note = if replications < 2 {
+            " (one replication: bands are degenerate)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "{year}, mean [5%–95% band] over {replications} replications{note}:"
+        );
     }
     for ((_, mi, key), b) in &rows {
         let info = &METRICS[*mi];
@@ -89,7 +101,11 @@ pub fn report(model: &Model, replications: usize, bands: &BTreeMap<RowKey, Band>
     }
     if !targets.is_empty() {
         let met = targets.iter().filter(|t| t.met).count();
-        let _ = writeln!(s, "Targets ({met} of {} met on the mean projection):", targets.len());
+        let _ = writeln!(
+            s,
+            "Targets ({met} of {} met on the mean projection):",
+            targets.len()
+        );
         for r in targets {
             let t = &r.target;
             let unit = catalog::metric(&t.metric).map_or("", |(_, i)| i.unit);
@@ -97,7 +113,11 @@ pub fn report(model: &Model, replications: usize, bands: &BTreeMap<RowKey, Band>
                 TargetOp::AtLeast => "≥",
                 TargetOp::AtMost => "≤",
             };
-            let tier = if t.tier == "all" { String::new() } else { format!(" {}", t.tier) };
+            let tier = if t.tier == "all" {
+                String::new()
+            } else {
+                format!(" {}", t.tier)
+            };
             let projected = match &r.projected {
                 Some(b) => format!(
                     "{} [{} – {}]",
@@ -139,8 +159,26 @@ pub fn plan_description(model: &Model, epochs: usize) -> String {
         r.start_year, r.horizon_days, r.warmup_years
     );
     let _ = writeln!(s, "  replications {} (seed {})", r.replications, r.seed);
-    let _ = writeln!(s, "  groups       {}", model.groups.iter().map(|g| format!("{} ({})", g.name, g.n_people)).collect::<Vec<_>>().join(", "));
-    let _ = writeln!(s, "  conditions   {}", model.conditions.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        s,
+        "  groups       {}",
+        model
+            .groups
+            .iter()
+            .map(|g| format!("{} ({})", g.name, g.n_people))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "  conditions   {}",
+        model
+            .conditions
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let tiers: Vec<String> = Tier::ALL
         .iter()
         .filter_map(|t| {
@@ -151,7 +189,11 @@ pub fn plan_description(model: &Model, epochs: usize) -> String {
         })
         .collect();
     let _ = writeln!(s, "  tiers        {}", tiers.join(", "));
-    let _ = writeln!(s, "  policy epochs {epochs}, targets {}", model.targets.len());
+    let _ = writeln!(
+        s,
+        "  policy epochs {epochs}, targets {}",
+        model.targets.len()
+    );
     let per_year = model.expected_episodes_per_year();
     let total_years = r.warmup_years as f64 + r.horizon_days / 365.0;
     let _ = writeln!(

@@ -42,7 +42,11 @@ impl Scenario {
 
     /// The file the user named.
     pub fn main_file(&self) -> &Path {
-        &self.files.last().expect("a scenario has at least one file").path
+        &self
+            .files
+            .last()
+            .expect("a scenario has at least one file")
+            .path
     }
 
     /// Locates `path` in the chain (latest file that sets it) as an error location.
@@ -113,13 +117,19 @@ pub fn check_known_path(path: &str, known: &[String]) -> Result<(), ScenarioErro
         Some(s) => format!("; did you mean `{s}`?"),
         None => "; `tierflow params SCENARIO` lists every settable path".to_string(),
     };
-    Err(ScenarioError::new(ErrorKind::Override, format!("unknown parameter path{hint}")).at_path(path))
+    Err(
+        ScenarioError::new(ErrorKind::Override, format!("unknown parameter path{hint}"))
+            .at_path(path),
+    )
 }
 
 fn check_timeline_paths(s: &Scenario, known: &[String]) -> Result<(), ScenarioError> {
     for (i, change) in s.raw.timeline.iter().enumerate() {
         for key in change.set.keys() {
-            if key.starts_with("timeline.") || key.starts_with("run.") || key.starts_with("population.") {
+            if key.starts_with("timeline.")
+                || key.starts_with("run.")
+                || key.starts_with("population.")
+            {
                 return Err(s.locate(
                     ScenarioError::new(
                         ErrorKind::Override,
@@ -153,7 +163,10 @@ fn read_chain(
         let chain: Vec<String> = seen.iter().map(|p| p.display().to_string()).collect();
         return Err(ScenarioError::new(
             ErrorKind::Extends,
-            format!("`extends` loops back to this file (chain: {})", chain.join(" → ")),
+            format!(
+                "`extends` loops back to this file (chain: {})",
+                chain.join(" → ")
+            ),
         )
         .in_file(path));
     }
@@ -229,11 +242,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 fn deserialize(tree: &toml::Table) -> Result<RawScenario, ScenarioError> {
     let value = toml::Value::Table(tree.clone());
     let mut raw: RawScenario = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e
-            .path()
-            .to_string()
-            .replace('[', ".")
-            .replace(']', "");
+        let path = e.path().to_string().replace('[', ".").replace(']', "");
         let inner = e.into_inner();
         let message = inner.message().trim().to_string();
         shape_error(&path, &message)
@@ -258,8 +267,11 @@ fn shape_error(path: &str, message: &str) -> ScenarioError {
         } else {
             format!("{path}.{field}")
         };
-        return ScenarioError::new(ErrorKind::UnknownKey, format!("unknown key `{field}`{hint}"))
-            .at_path(full);
+        return ScenarioError::new(
+            ErrorKind::UnknownKey,
+            format!("unknown key `{field}`{hint}"),
+        )
+        .at_path(full);
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (found, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -299,7 +311,9 @@ fn normalize(raw: &mut RawScenario) {
     let mut above_township = present;
     above_township[Tier::Village.index()] = false;
     above_township[Tier::Township.index()] = false;
-    raw.referral.down_referral_probability.fill(&above_township, 0.0);
+    raw.referral
+        .down_referral_probability
+        .fill(&above_township, 0.0);
 }
 
 fn resolved_tree(raw: RawScenario) -> toml::Table {

@@ -1,0 +1,60 @@
+//! Shared helpers: loading scenarios, running replications, reading metric values.
+
+use std::path::{Path, PathBuf};
+
+use tierflow::engine::ReplicationResult;
+use tierflow::metrics::catalog::metric;
+use tierflow::metrics::{Breakdown, MetricValue, metric_values};
+use tierflow::model::Plan;
+use tierflow::monte_carlo::run_replications;
+use tierflow::scenario;
+
+/// Path of a file in the repository.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Loads a scenario file with `--set` overrides into a plan.
+pub fn plan(path: &Path, overrides: &[&str]) -> Plan {
+    let sets: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let s = scenario::load(path, &sets).unwrap_or_else(|e| panic!("{e}"));
+    Plan::from_scenario(&s).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Writes `toml` to a temporary file and loads it.
+pub fn plan_from_str(toml: &str, overrides: &[&str]) -> Plan {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scenario.toml");
+    std::fs::write(&path, toml).unwrap();
+    plan(&path, overrides)
+}
+
+/// Runs replications 0..n on two threads.
+pub fn run(plan: &Plan, n: u32) -> Vec<ReplicationResult> {
+    let reps: Vec<u32> = (0..n).collect();
+    run_replications(plan, &reps, 2).unwrap()
+}
+
+/// Metric values of each replication.
+pub fn values(plan: &Plan, results: &[ReplicationResult]) -> Vec<Vec<MetricValue>> {
+    results
+        .iter()
+        .map(|r| metric_values(plan.base(), r))
+        .collect()
+}
+
+/// The value of `name` for `breakdown` in `year` of one replication's values.
+pub fn value(vals: &[MetricValue], year: i32, name: &str, breakdown: Breakdown) -> Option<f64> {
+    let (mi, _) = metric(name).expect("known metric");
+    vals.iter()
+        .find(|v| v.year == year && v.metric == mi && v.breakdown == breakdown)
+        .map(|v| v.value)
+}
+
+/// Mean and standard error over replications.
+pub fn mean_se(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let m = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}

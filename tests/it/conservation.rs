@@ -1,0 +1,109 @@
+//! Conservation of patients and money, on a scenario with every mechanism switched on.
+
+use tierflow::metrics::Breakdown;
+use tierflow::tier::Tier;
+
+use crate::common::*;
+
+#[test]
+fn visits_money_and_beds_are_conserved() {
+    for mode in ["wait", "divert"] {
+        let p = plan(
+            &repo("tests/fixtures/region.toml"),
+            &[&format!("referral.when_beds_full={mode}")],
+        );
+        let model = p.base();
+        let results = run(&p, 3);
+        for r in &results {
+            let mut in_bed = r.in_bed_at_start;
+            let mut waiting_total: u64 = r.waiting_at_start.iter().sum();
+            for y in &r.years {
+                for t in Tier::ALL {
+                    let tt = &y.tiers[t.index()];
+                    // Admissions = discharges + change in patients in bed, tier by tier, year by year.
+                    assert_eq!(
+                        in_bed[t.index()] + tt.admissions,
+                        tt.discharges + tt.in_bed_at_end,
+                        "{mode}: beds not conserved at {} in {}",
+                        t.name(),
+                        y.year
+                    );
+                    in_bed[t.index()] = tt.in_bed_at_end;
+                    // Fund + out-of-pocket = total cost, exactly up to rounding.
+                    let total = tt.outpatient_cost_yuan + tt.inpatient_cost_yuan;
+                    assert!((tt.fund_yuan + tt.oop_yuan - total).abs() <= 1e-9 * total.max(1.0));
+                    assert!(tt.fund_yuan >= 0.0 && tt.oop_yuan >= 0.0);
+                    if let Some(Some(cap)) = model.tiers[t].as_ref().map(|s| s.beds) {
+                        assert!(tt.in_bed_at_end <= cap as u64 || p.epochs.len() > 1);
+                    }
+                }
+                waiting_total = y.tiers.iter().map(|t| t.waiting_at_end).sum();
+            }
+            // Nobody lost: everyone flagged in care is in a bed or a queue.
+            let in_bed_end: u64 = in_bed.iter().sum();
+            assert_eq!(
+                r.people_in_care_at_end,
+                in_bed_end + waiting_total,
+                "{mode}"
+            );
+            if mode == "divert" {
+                assert_eq!(waiting_total, 0);
+            }
+        }
+        // The same identities hold for the reported (scaled) metrics.
+        for vals in values(&p, &results) {
+            for year in 2014..=2016 {
+                let all = value(&vals, year, "visits", Breakdown::All).unwrap();
+                let by_tier: f64 = model
+                    .present_tiers()
+                    .filter_map(|t| value(&vals, year, "visits", Breakdown::Tier(t)))
+                    .sum();
+                assert!((all - by_tier).abs() < 1e-6 * all);
+                let total = value(&vals, year, "total_cost", Breakdown::All).unwrap();
+                let fund = value(&vals, year, "fund_spend", Breakdown::All).unwrap();
+                let oop = value(&vals, year, "oop_spend", Breakdown::All).unwrap();
+                assert!((fund + oop - total).abs() < 1e-9 * total);
+                let share =
+                    value(&vals, year, "grassroots_outpatient_share", Breakdown::All).unwrap();
+                assert!((0.0..=1.0).contains(&share));
+            }
+        }
+    }
+}
+
+#[test]
+fn warm_up_starts_reporting_with_occupied_beds() {
+    let p = plan(&repo("tests/fixtures/region.toml"), &[]);
+    let r = &run(&p, 1)[0];
+    assert!(
+        r.in_bed_at_start.iter().sum::<u64>() > 0,
+        "warm-up should leave patients in beds"
+    );
+    let cold = plan(&repo("tests/fixtures/region.toml"), &["run.warmup_years=0"]);
+    let r = &run(&cold, 1)[0];
+    assert_eq!(r.in_bed_at_start.iter().sum::<u64>(), 0);
+}
+
+#[test]
+fn results_scale_to_the_full_population() {
+    // Simulating a 10% sample reports visits at full scale: about the same as simulating all.
+    let sample = plan(
+        &repo("scenarios/reference.toml"),
+        &["population.scale=0.1", "run.replications=4"],
+    );
+    let full = plan(&repo("scenarios/reference.toml"), &["run.replications=2"]);
+    let mean_visits = |p| {
+        let v = values(p, &run(p, 2));
+        v.iter()
+            .map(|x| value(x, 2024, "visits", Breakdown::All).unwrap())
+            .sum::<f64>()
+            / v.len() as f64
+    };
+    let (a, b) = (mean_visits(&sample), mean_visits(&full));
+    assert!((a / b - 1.0).abs() < 0.01, "sample {a} vs full {b}");
+    // Beds scale with the sample, so occupancy stays comparable.
+    assert_eq!(
+        sample.base().tiers[Tier::County].as_ref().unwrap().beds,
+        Some(20)
+    );
+}
