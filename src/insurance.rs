@@ -28,10 +28,12 @@ pub enum Arrival {
     },
     /// Referred down from a higher tier.
     ReferredDown,
+    /// An emergency: exempt from referral penalties, full deductible.
+    Emergency,
 }
 
 impl Arrival {
-    /// Whether the arrival counts as referred for penalties.
+    /// Whether the arrival is exempt from unreferred-care penalties (referred or emergency).
     pub fn is_referred(self) -> bool {
         self != Arrival::Unreferred
     }

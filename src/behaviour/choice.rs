@@ -166,7 +166,8 @@ impl ChoiceTable {
             self.cumulative[idx] = cum;
         }
         let cum = &self.cumulative[idx];
-        let u = u as f32;
+        // Rounding to f32 can turn u < 1 into 1.0; keep it below the closing 1.0.
+        let u = (u as f32).min(1.0 - f32::EPSILON);
         let k = cum.iter().position(|&c| u < c).unwrap_or(N_OPTIONS - 1);
         (k < N_TIERS).then(|| Tier::from_index(k))
     }

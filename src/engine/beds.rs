@@ -25,7 +25,7 @@ pub struct BedPool {
     /// Beds in use.
     busy: u32,
     last_change: f64,
-    /// Occupied bed-days since the last flush.
+    /// Occupied bed-days since the last flush, while capacity was finite.
     pub busy_bed_days: f64,
     /// Available bed-days since the last flush.
     pub available_bed_days: f64,
@@ -52,8 +52,9 @@ impl BedPool {
     pub fn advance(&mut self, t: f64) {
         let dt = t - self.last_change;
         if dt > 0.0 {
-            self.busy_bed_days += self.busy as f64 * dt;
+            // Occupancy is only defined while beds are finite, so both integrals pause otherwise.
             if let Some(c) = self.capacity {
+                self.busy_bed_days += self.busy as f64 * dt;
                 self.available_bed_days += c as f64 * dt;
             }
             self.last_change = t;

@@ -110,10 +110,24 @@ impl Derived {
             WeightedAliasIndex::new(weights)
                 .expect("weights are finite, non-negative, not all zero")
         });
+        // A patient diverted or referred to a tier the condition gives no stay or cost for is
+        // treated as at the nearest tier below that has them (else the nearest above).
+        let donor = |c: &crate::model::Condition, i: usize| -> usize {
+            if c.los_days.0[i] > 0.0 {
+                return i;
+            }
+            (0..i)
+                .rev()
+                .chain(i + 1..N_TIERS)
+                .find(|&j| c.los_days.0[j] > 0.0)
+                .unwrap_or(i)
+        };
         let stay = model
             .conditions
             .iter()
-            .map(|c| std::array::from_fn(|i| StayDistribution::new(c.los_days.0[i], c.los_cv)))
+            .map(|c| {
+                std::array::from_fn(|i| StayDistribution::new(c.los_days.0[donor(c, i)], c.los_cv))
+            })
             .collect();
         let outpatient_cost = model
             .conditions
@@ -129,7 +143,12 @@ impl Derived {
             .iter()
             .map(|c| {
                 std::array::from_fn(|i| {
-                    CostDistribution::new(c.inpatient_cost_yuan.0[i], c.cost_cv)
+                    let j = if c.inpatient_cost_yuan.0[i] > 0.0 || c.los_days.0[i] > 0.0 {
+                        i
+                    } else {
+                        donor(c, i)
+                    };
+                    CostDistribution::new(c.inpatient_cost_yuan.0[j], c.cost_cv)
                 })
             })
             .collect();

@@ -109,3 +109,31 @@ impl EventQueue {
         self.heap.pop()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(time: f64, person: u32) -> NewEvent {
+        NewEvent {
+            time,
+            admitted_at: 0.0,
+            remaining_days: 0.0,
+            person,
+            condition: 0,
+            tier: 0,
+            kind: EventKind::Discharge,
+        }
+    }
+
+    #[test]
+    fn earliest_first_and_ties_in_scheduling_order() {
+        let mut q = EventQueue::default();
+        for (t, p) in [(2.0, 0), (1.0, 1), (2.0, 2), (1.0, 3), (2.0, 4)] {
+            q.push(at(t, p));
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.person).collect();
+        assert_eq!(order, vec![1, 3, 0, 2, 4]);
+        assert_eq!(q.next_time(), f64::INFINITY);
+    }
+}

@@ -32,8 +32,10 @@
 //! lengths of stay in the year it ends.
 
 mod beds;
+mod boundaries;
 mod derived;
 mod events;
+mod onsets;
 mod population;
 pub mod rng;
 
@@ -51,8 +53,10 @@ use crate::model::{DAYS_PER_YEAR, Model, Plan};
 use crate::scenario::raw::{Area, WhenBedsFull};
 use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
+use boundaries::{BoundaryKind, boundaries};
 use derived::Derived;
 use events::{Event, EventKind, EventQueue, NewEvent};
+use onsets::{ONSETS_AHEAD, Onset, OnsetQueue, prefetch};
 use rng::{Stream, stream_rng, stream_seed};
 
 /// What one replication produced.
@@ -83,23 +87,6 @@ pub fn simulate(plan: &Plan, replication: u32) -> ReplicationResult {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
-enum BoundaryKind {
-    YearEnd { last: bool },
-    Epoch(usize),
-    Signing,
-}
-
-impl BoundaryKind {
-    fn order(self) -> u8 {
-        match self {
-            BoundaryKind::YearEnd { .. } => 0,
-            BoundaryKind::Epoch(_) => 1,
-            BoundaryKind::Signing => 2,
-        }
-    }
-}
-
 struct Sim<'a> {
     plan: &'a Plan,
     epoch: usize,
@@ -118,7 +105,8 @@ struct Sim<'a> {
     signed_by_group: Vec<u64>,
     last_fee_accrual: f64,
     boundaries: Vec<(f64, BoundaryKind)>,
-    next_onset: f64,
+    /// The next onsets, drawn ahead so their people's state is prefetched in time.
+    onsets: OnsetQueue,
     year_index: i64,
     year_start: f64,
     tally: YearTally,
@@ -134,6 +122,7 @@ impl<'a> Sim<'a> {
         let run = &model.run;
         let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
         let mut people = Vec::with_capacity(model.n_people_simulated as usize);
+        population::advise_huge_pages(&people);
         let mut group_start = Vec::with_capacity(model.groups.len());
         for (g, group) in model.groups.iter().enumerate() {
             group_start.push(people.len() as u32);
@@ -145,21 +134,17 @@ impl<'a> Sim<'a> {
         let beds = std::array::from_fn(|i| {
             BedPool::new(model.tiers.0[i].as_ref().and_then(|s| s.beds), t0)
         });
-        let mut onset_rng = stream_rng(run.seed, replication, Stream::Onset);
-        let derived = Derived::new(model);
-        let first_onset =
-            t0 + Distribution::<f64>::sample(&Exp1, &mut onset_rng) / derived.onset_rate_per_day;
         let first_year = run.start_year - run.warmup_years as i32;
         let mut sim = Sim {
             plan,
             epoch: 0,
             choice: ChoiceTable::new(model),
-            derived,
+            derived: Derived::new(model),
             people,
             group_start,
             beds,
             events: EventQueue::default(),
-            onset_rng,
+            onset_rng: stream_rng(run.seed, replication, Stream::Onset),
             choice_rng: stream_rng(run.seed, replication, Stream::Choice),
             clinical_rng: stream_rng(run.seed, replication, Stream::Clinical),
             cost_rng: stream_rng(run.seed, replication, Stream::Cost),
@@ -168,7 +153,7 @@ impl<'a> Sim<'a> {
             signed_by_group: vec![0; model.groups.len()],
             last_fee_accrual: t0,
             boundaries: boundaries(plan),
-            next_onset: first_onset,
+            onsets: OnsetQueue::default(),
             year_index: -(run.warmup_years as i64),
             year_start: t0,
             tally: YearTally::new(first_year, model.groups.len()),
@@ -178,6 +163,7 @@ impl<'a> Sim<'a> {
             waiting_at_start: [0; N_TIERS],
         };
         sim.update_signing(t0);
+        sim.refill_onsets(t0);
         sim
     }
 
@@ -192,7 +178,7 @@ impl<'a> Sim<'a> {
         loop {
             let (tb, kind) = self.boundaries[b];
             let te = self.events.next_time();
-            let to = self.next_onset;
+            let to = self.onsets.next().time;
             if tb <= te && tb <= to {
                 b += 1;
                 if self.boundary(tb, kind) {
@@ -202,35 +188,64 @@ impl<'a> Sim<'a> {
                 let e = self.events.pop().expect("next_time was finite");
                 self.bed_event(e);
             } else {
-                self.onset(to);
+                let onset = self.onsets.next();
+                let after = self.onsets.last().time;
+                let drawn = self.draw_onset(after);
+                self.onsets.replace_next(drawn);
+                self.onset(onset);
             }
         }
     }
 
-    fn onset(&mut self, t: f64) {
+    /// Draws the onset after time `after` and prefetches its person's state, so the memory
+    /// access overlaps with the current episode (the person array does not fit in cache).
+    fn draw_onset(&mut self, after: f64) -> Onset {
         let Some(alias) = &self.derived.onset_pairs else {
-            self.next_onset = f64::INFINITY;
-            return;
+            return Onset::NEVER;
         };
-        let (g, c) = self.derived.pair_of[alias.sample(&mut self.onset_rng)];
         let model = self.model();
-        let n = model.groups[g as usize].n_people;
-        let idx = self.group_start[g as usize] + self.onset_rng.random_range(0..n);
-        let thin: f64 = self.onset_rng.random();
-        self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng)
-            / self.derived.onset_rate_per_day;
-        let person = &self.people[idx as usize];
+        let rng = &mut self.onset_rng;
+        let time =
+            after + Distribution::<f64>::sample(&Exp1, rng) / self.derived.onset_rate_per_day;
+        let (group, condition) = self.derived.pair_of[alias.sample(rng)];
+        let n = model.groups[group as usize].n_people;
+        let person = self.group_start[group as usize] + rng.random_range(0..n);
+        let thin = rng.random();
+        prefetch(&self.people[person as usize]);
+        Onset {
+            time,
+            person,
+            group,
+            condition,
+            thin,
+        }
+    }
+
+    /// Discards drawn-ahead onsets and draws afresh from time `t`.
+    fn refill_onsets(&mut self, t: f64) {
+        let mut after = t;
+        for k in 0..ONSETS_AHEAD {
+            let o = self.draw_onset(after);
+            after = o.time;
+            self.onsets.ring[k] = o;
+        }
+        self.onsets.head = 0;
+    }
+
+    fn onset(&mut self, o: Onset) {
+        let model = self.model();
+        let person = &self.people[o.person as usize];
         if person.in_care() {
             return;
         }
-        let cond = &model.conditions[c as usize];
+        let cond = &model.conditions[o.condition as usize];
         if cond.chronic
             && person.signed_tier != NO_TIER
-            && thin >= model.signing.chronic_visit_multiplier
+            && o.thin >= model.signing.chronic_visit_multiplier
         {
             return;
         }
-        self.episode(t, idx, g as usize, c as usize);
+        self.episode(o.time, o.person, o.group as usize, o.condition as usize);
     }
 
     fn episode(&mut self, t: f64, idx: u32, g: usize, c: usize) {
@@ -257,14 +272,19 @@ impl<'a> Sim<'a> {
             self.tally.self_care += 1;
             return;
         };
-        self.outpatient_visit(idx, c, first, Arrival::Unreferred);
+        let own = if cond.emergency {
+            Arrival::Emergency
+        } else {
+            Arrival::Unreferred
+        };
+        self.outpatient_visit(idx, c, first, own);
         let (tier, arrival) = if first < cond.lowest_tier {
             self.tally.tiers[first.index()].referrals_up += 1;
             let arrival = Arrival::ReferredUp { from: first };
             self.outpatient_visit(idx, c, cond.lowest_tier, arrival);
             (cond.lowest_tier, arrival)
         } else {
-            (first, Arrival::Unreferred)
+            (first, own)
         };
         self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
         let admit: f64 = self.clinical_rng.random();
@@ -273,7 +293,6 @@ impl<'a> Sim<'a> {
         } else if cond.chronic && tier >= Tier::County {
             let p = model.referral.chronic_down_referral_probability;
             if p > 0.0 && self.clinical_rng.random::<f64>() < p {
-                self.tally.tiers[tier.index()].referrals_down += 1;
                 let back = if person.signed_tier != NO_TIER {
                     person.signed_tier
                 } else if model.tiers[Tier::Township].is_some() {
@@ -281,7 +300,10 @@ impl<'a> Sim<'a> {
                 } else {
                     model.present_tiers().next().expect("a tier is present") as u8
                 };
-                self.people[idx as usize].remember(back, false);
+                if back < tier as u8 {
+                    self.tally.tiers[tier.index()].referrals_down += 1;
+                    self.people[idx as usize].remember(back, false);
+                }
             }
         }
     }
@@ -512,10 +534,19 @@ impl<'a> Sim<'a> {
                 for tier in Tier::ALL {
                     let cap = model.tiers[tier].as_ref().and_then(|s| s.beds);
                     self.beds[tier.index()].set_capacity(t, cap);
+                    if cap == Some(0) {
+                        // The tier closed its beds: its queue is referred on, not left waiting.
+                        while let Some(w) = self.beds[tier.index()].next_waiting() {
+                            self.people[w.person as usize].set_in_care(false);
+                            self.request_bed(t, w.person, w.condition as usize, tier, w.arrival);
+                        }
+                    }
                     self.admit_waiting(t, tier);
                 }
-                self.next_onset = t + Distribution::<f64>::sample(&Exp1, &mut self.onset_rng)
-                    / self.derived.onset_rate_per_day;
+                // Signing tiers may have changed even where coverage has not.
+                self.signing_applied.fill(f64::NAN);
+                // Onsets are Poisson, so redrawing the next one at the new rate is exact.
+                self.refill_onsets(t);
                 self.update_signing(t);
                 false
             }
@@ -605,41 +636,4 @@ impl<'a> Sim<'a> {
             self.signed_by_group[g] = signed;
         }
     }
-}
-
-/// Year ends, epoch switches and monthly signing updates, in processing order.
-fn boundaries(plan: &Plan) -> Vec<(f64, BoundaryKind)> {
-    let run = &plan.base().run;
-    let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
-    let mut out = Vec::new();
-    for k in 1..=run.warmup_years {
-        out.push((
-            t0 + k as f64 * DAYS_PER_YEAR,
-            BoundaryKind::YearEnd { last: false },
-        ));
-    }
-    let n_years = (run.horizon_days / DAYS_PER_YEAR).ceil() as u32;
-    for y in 1..=n_years {
-        let end = (y as f64 * DAYS_PER_YEAR).min(run.horizon_days);
-        out.push((end, BoundaryKind::YearEnd { last: y == n_years }));
-    }
-    for (k, e) in plan.epochs.iter().enumerate().skip(1) {
-        out.push((e.start_day, BoundaryKind::Epoch(k)));
-    }
-    let signing_used = plan.epochs.iter().any(|e| {
-        e.model
-            .groups
-            .iter()
-            .any(|g| g.signing_path.iter().any(|(_, c)| *c > 0.0))
-    });
-    if signing_used {
-        let month = DAYS_PER_YEAR / 12.0;
-        let mut k = 1;
-        while t0 + k as f64 * month < run.horizon_days {
-            out.push((t0 + k as f64 * month, BoundaryKind::Signing));
-            k += 1;
-        }
-    }
-    out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.order().cmp(&b.1.order())));
-    out
 }

@@ -82,5 +82,32 @@ impl Person {
     }
 }
 
+/// Asks the kernel to back the people array's allocation with transparent huge pages.
+///
+/// Call it before the array is filled, so the pages fault in huge.
+///
+/// Onsets touch people at random, so with 4 KiB pages nearly every episode misses the TLB;
+/// 2 MiB pages cut those misses by 512×. Linux only, and only a hint: where it is refused,
+/// nothing changes but speed.
+pub fn advise_huge_pages(people: &Vec<Person>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = people.as_ptr() as usize;
+        let end = start + people.capacity() * std::mem::size_of::<Person>();
+        let aligned = start.next_multiple_of(HUGE);
+        if end > aligned + HUGE {
+            let len = (end - aligned) / HUGE * HUGE;
+            // SAFETY: the range lies inside the allocation of `people`; MADV_HUGEPAGE only
+            // changes how the kernel backs those pages, never their contents.
+            unsafe {
+                libc::madvise(aligned as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = people;
+}
+
 /// Bytes of state per simulated person (reported by the benchmark and the README).
 pub const BYTES_PER_PERSON: usize = std::mem::size_of::<Person>();

@@ -34,3 +34,31 @@ pub fn stream_seed(seed: u64, replication: u32, stream: Stream) -> u64 {
 pub fn stream_rng(seed: u64, replication: u32, stream: Stream) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, replication, stream))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn no_two_streams_share_a_seed() {
+        let streams = [
+            Stream::Onset,
+            Stream::Choice,
+            Stream::Clinical,
+            Stream::Cost,
+            Stream::Signing,
+        ];
+        let mut seen = HashSet::new();
+        for seed in [0, 1, 2, 42] {
+            for rep in 0..2000 {
+                for s in streams {
+                    assert!(
+                        seen.insert(stream_seed(seed, rep, s)),
+                        "seed {seed} replication {rep} {s:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,71 +1,12 @@
 //! Validation: from the raw scenario to a [`Model`] whose invariants hold.
 
-use chrono::{Datelike, NaiveDate};
-
 use super::*;
 use crate::metrics::catalog::{self, Breakdowns};
 use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::N_TIERS;
 
-/// Most groups and conditions a scenario may have (person state keeps the group in a byte).
-const MAX_KEYS: usize = 64;
-
-fn out_of_range(
-    path: impl Into<String>,
-    expected: &str,
-    found: impl std::fmt::Display,
-) -> ScenarioError {
-    ScenarioError::new(
-        ErrorKind::OutOfRange,
-        format!("expected {expected}, found {found}"),
-    )
-    .at_path(path)
-}
-
-fn reference(path: impl Into<String>, message: String) -> ScenarioError {
-    ScenarioError::new(ErrorKind::Reference, message).at_path(path)
-}
-
-fn check_fraction(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
-    if (0.0..=1.0).contains(&x) {
-        Ok(x)
-    } else {
-        Err(out_of_range(path, "a fraction between 0 and 1", x))
-    }
-}
-
-fn check_non_negative(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
-    if x >= 0.0 && !x.is_nan() {
-        Ok(x)
-    } else {
-        Err(out_of_range(path, "a value ≥ 0", x))
-    }
-}
-
-fn check_finite_non_negative(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
-    if x.is_finite() && x >= 0.0 {
-        Ok(x)
-    } else {
-        Err(out_of_range(path, "a finite value ≥ 0", x))
-    }
-}
-
-fn check_finite(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err(out_of_range(path, "a finite number", x))
-    }
-}
-
-/// Day offset of `date` ("YYYY-MM-DD") from 1 January of `start_year`, on 365-day years.
-pub fn date_to_day(date: &str, start_year: i32) -> Result<f64, String> {
-    let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .map_err(|e| format!("expected a date \"YYYY-MM-DD\", found \"{date}\" ({e})"))?;
-    let ordinal0 = (d.ordinal0() as f64).min(DAYS_PER_YEAR - 1.0);
-    Ok((d.year() - start_year) as f64 * DAYS_PER_YEAR + ordinal0)
-}
+use super::checks::*;
 
 /// Per-tier values: present tiers take their value; a value at an absent tier is an error.
 fn per_tier<T: Copy, U: Copy + Default>(
@@ -94,8 +35,19 @@ impl Model {
     /// Validates a raw scenario. Errors carry the parameter path; the caller adds the location.
     pub fn from_raw(raw: &RawScenario) -> Result<Model, ScenarioError> {
         let r = &raw.run;
-        if r.years == 0 {
-            return Err(out_of_range("run.years", "at least 1 year", 0));
+        if !(1..=MAX_YEARS).contains(&r.years) {
+            return Err(out_of_range(
+                "run.years",
+                &format!("1 to {MAX_YEARS} years"),
+                r.years,
+            ));
+        }
+        if r.warmup_years > MAX_YEARS {
+            return Err(out_of_range(
+                "run.warmup_years",
+                &format!("0 to {MAX_YEARS} years"),
+                r.warmup_years,
+            ));
         }
         let full_days = r.years as f64 * DAYS_PER_YEAR;
         let horizon_days = match r.horizon_days {
@@ -165,20 +117,35 @@ impl Model {
                 let beds = if beds_per_1000.is_infinite() {
                     None
                 } else {
-                    Some((n_people_simulated as f64 * beds_per_1000 / 1000.0).round() as u32)
+                    let n = (n_people_simulated as f64 * beds_per_1000 / 1000.0).round();
+                    if beds_per_1000 > 0.0 && n < 1.0 {
+                        return Err(out_of_range(
+                            p("beds_per_1000"),
+                            &format!(
+                                "at least one bed in the simulated sample of {n_people_simulated} people \
+                                 (raise population.scale, or set 0 for no beds)"
+                            ),
+                            beds_per_1000,
+                        ));
+                    }
+                    Some(n.min(u32::MAX as f64) as u32)
                 };
                 tiers[t] = Some(TierSupply {
-                    quality: check_finite(p("quality"), rt.quality)?,
+                    quality: check_utility(p("quality"), rt.quality)?,
                     beds_per_1000,
                     beds,
                     travel_minutes: [
-                        check_finite_non_negative(
+                        check_at_most(
                             p("travel_minutes_urban"),
                             rt.travel_minutes_urban,
+                            MAX_TRAVEL_MINUTES,
+                            "minutes",
                         )?,
-                        check_finite_non_negative(
+                        check_at_most(
                             p("travel_minutes_rural"),
                             rt.travel_minutes_rural,
+                            MAX_TRAVEL_MINUTES,
+                            "minutes",
                         )?,
                     ],
                 });
@@ -211,6 +178,14 @@ impl Model {
         let mut share_sum = 0.0;
         for (name, g) in &raw.groups {
             let p = |k: &str| format!("groups.{name}.{k}");
+            if name == "all" || Tier::from_name(name).is_some() {
+                return Err(reference(
+                    format!("groups.{name}"),
+                    format!(
+                        "a group cannot be called `{name}`: outputs use that name for the region or a tier"
+                    ),
+                ));
+            }
             let share = check_fraction(p("share"), g.share)?;
             share_sum += share;
             let scheme = scheme_names
@@ -284,7 +259,12 @@ impl Model {
         let mut conditions = Vec::new();
         for (name, c) in &raw.conditions {
             let p = |k: &str| format!("conditions.{name}.{k}");
-            let base = check_finite_non_negative(p("incidence_per_year"), c.incidence_per_year)?;
+            let base = check_at_most(
+                p("incidence_per_year"),
+                c.incidence_per_year,
+                MAX_INCIDENCE_PER_YEAR,
+                "episodes/person/year",
+            )?;
             let mut incidence = vec![base; groups.len()];
             for (gname, &v) in &c.incidence_per_year_by_group {
                 let gp = format!("conditions.{name}.incidence_per_year_by_group.{gname}");
@@ -297,7 +277,8 @@ impl Model {
                             format!("group `{gname}` is not defined in [groups]"),
                         )
                     })?;
-                incidence[gi] = check_finite_non_negative(gp, v)?;
+                incidence[gi] =
+                    check_at_most(gp, v, MAX_INCIDENCE_PER_YEAR, "episodes/person/year")?;
             }
             if !present[c.lowest_tier.index()] {
                 return Err(reference(
@@ -312,7 +293,15 @@ impl Model {
                 |pp, v| check_fraction(pp, v),
             )?;
             let los_days = per_tier(&p("los_days"), &c.los_days, &present, |pp, v| {
-                check_finite_non_negative(pp, v)
+                let d = check_at_most(pp, v, MAX_STAY_DAYS, "days")?;
+                if d > 0.0 && d < MIN_STAY_DAYS {
+                    return Err(out_of_range(
+                        pp,
+                        &format!("0 or a stay of at least {MIN_STAY_DAYS} days"),
+                        d,
+                    ));
+                }
+                Ok(d)
             })?;
             for t in Tier::ALL {
                 if admission_probability[t] > 0.0 && los_days[t] <= 0.0 {
@@ -324,10 +313,10 @@ impl Model {
                 }
             }
             let los_cv = c.los_cv;
-            if !(los_cv > 0.0 && los_cv <= 10.0) {
+            if !(0.01..=10.0).contains(&los_cv) {
                 return Err(out_of_range(
                     p("los_cv"),
-                    "a coefficient of variation in (0, 10]",
+                    "a coefficient of variation from 0.01 to 10",
                     los_cv,
                 ));
             }
@@ -352,20 +341,20 @@ impl Model {
                     &p("outpatient_cost_yuan"),
                     &c.outpatient_cost_yuan,
                     &present,
-                    |pp, v| check_finite_non_negative(pp, v),
+                    |pp, v| check_at_most(pp, v, MAX_COST_YUAN, "yuan"),
                 )?,
                 inpatient_cost_yuan: per_tier(
                     &p("inpatient_cost_yuan"),
                     &c.inpatient_cost_yuan,
                     &present,
-                    |pp, v| check_finite_non_negative(pp, v),
+                    |pp, v| check_at_most(pp, v, MAX_COST_YUAN, "yuan"),
                 )?,
                 cost_cv,
                 quality_shift: per_tier(
                     &p("quality_shift"),
                     &c.quality_shift,
                     &present,
-                    |pp, v| check_finite(pp, v),
+                    |pp, v| check_utility(pp, v),
                 )?,
             });
         }
@@ -385,7 +374,7 @@ impl Model {
                     |pp, b: RawBenefit| {
                         Ok(Benefit {
                             rate: check_fraction(format!("{pp}.rate"), b.rate)?,
-                            deductible_yuan: check_finite_non_negative(
+                            deductible_yuan: check_at_most_yuan(
                                 format!("{pp}.deductible_yuan"),
                                 b.deductible_yuan,
                             )?,
@@ -456,7 +445,18 @@ impl Model {
                 "referral.down_referral_probability",
                 &rf.down_referral_probability,
                 &present,
-                |pp, v| check_fraction(pp, v),
+                |pp, v| {
+                    let p = check_fraction(pp, v)?;
+                    let grassroots = pp.ends_with(".village") || pp.ends_with(".township");
+                    if grassroots && p > 0.0 {
+                        return Err(out_of_range(
+                            pp,
+                            "0: down-referral is from county, tertiary or out_of_region to township",
+                            p,
+                        ));
+                    }
+                    Ok(p)
+                },
             )?,
             down_referral_at_stay_fraction: {
                 let f = rf.down_referral_at_stay_fraction;
@@ -470,7 +470,7 @@ impl Model {
                     ));
                 }
             },
-            rehab_cost_per_day_yuan: check_finite_non_negative(
+            rehab_cost_per_day_yuan: check_at_most_yuan(
                 "referral.rehab_cost_per_day_yuan",
                 rf.rehab_cost_per_day_yuan,
             )?,
@@ -504,14 +504,14 @@ impl Model {
         };
         let b = &raw.behaviour;
         let behaviour = Behaviour {
-            cost_per_yuan: check_finite("behaviour.cost_per_yuan", b.cost_per_yuan)?,
-            travel_per_hour: check_finite("behaviour.travel_per_hour", b.travel_per_hour)?,
-            signed_doctor: check_finite("behaviour.signed_doctor", b.signed_doctor)?,
-            habit: check_finite("behaviour.habit", b.habit)?,
-            bad_experience: check_finite("behaviour.bad_experience", b.bad_experience)?,
+            cost_per_yuan: check_utility("behaviour.cost_per_yuan", b.cost_per_yuan)?,
+            travel_per_hour: check_utility("behaviour.travel_per_hour", b.travel_per_hour)?,
+            signed_doctor: check_utility("behaviour.signed_doctor", b.signed_doctor)?,
+            habit: check_utility("behaviour.habit", b.habit)?,
+            bad_experience: check_utility("behaviour.bad_experience", b.bad_experience)?,
             bad_wait_days: check_non_negative("behaviour.bad_wait_days", b.bad_wait_days)?,
-            below_capability: check_finite("behaviour.below_capability", b.below_capability)?,
-            wait_per_day: check_finite("behaviour.wait_per_day", b.wait_per_day)?,
+            below_capability: check_utility("behaviour.below_capability", b.below_capability)?,
+            wait_per_day: check_utility("behaviour.wait_per_day", b.wait_per_day)?,
             self_care_utility: if b.self_care_enabled {
                 Some(check_finite(
                     "behaviour.self_care_utility",
@@ -523,7 +523,8 @@ impl Model {
         };
 
         let mut targets = Vec::new();
-        let last_year = run.start_year + run.years as i32 - 1;
+        // The last year with any simulated day (a short horizon_days ends the run early).
+        let last_year = run.start_year + ((run.horizon_days / DAYS_PER_YEAR).ceil() as i32 - 1);
         for (i, t) in raw.targets.iter().enumerate() {
             let p = |k: &str| format!("targets.{i}.{k}");
             let Some((_, info)) = catalog::metric(&t.metric) else {
@@ -591,30 +592,5 @@ impl Model {
             behaviour,
             targets,
         })
-    }
-}
-
-/// Splits `n` people over groups by share with largest remainders, so sizes sum exactly to `n`.
-fn allocate_people(groups: &mut [Group], n: u32) {
-    let exact: Vec<f64> = groups.iter().map(|g| g.share * n as f64).collect();
-    let mut sizes: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-    let mut left = n - sizes.iter().sum::<u32>();
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&a, &b| {
-        (exact[b] - exact[b].floor())
-            .total_cmp(&(exact[a] - exact[a].floor()))
-            .then(a.cmp(&b))
-    });
-    for &i in order.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        if groups[i].share > 0.0 {
-            sizes[i] += 1;
-            left -= 1;
-        }
-    }
-    for (g, s) in groups.iter_mut().zip(sizes) {
-        g.n_people = s;
     }
 }

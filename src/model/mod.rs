@@ -5,9 +5,10 @@
 //! one model per distinct timeline date, each a full copy with the changes applied.
 
 mod build;
+mod checks;
 mod plan;
 
-pub use build::date_to_day;
+pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
 
 use crate::scenario::raw::{Area, Care, TargetOp, UpwardDeductible, WhenBedsFull};

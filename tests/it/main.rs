@@ -9,4 +9,5 @@ mod errors;
 mod insurance;
 mod policy;
 mod queueing;
+mod regressions;
 mod tidy;

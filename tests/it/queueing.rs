@@ -19,7 +19,7 @@ replications = 40
 seed = 11
 [population]
 size = {population}
-[groups.all]
+[groups.everyone]
 share = 1.0
 area = "urban"
 scheme = "none"

@@ -58,8 +58,14 @@ fn every_scenario_key_and_metric_is_documented() {
                     || Tier::from_name(seg).is_some()
                     || seg.contains(' ');
                 if !is_name {
+                    let forms = [
+                        format!("`{seg}`"),
+                        format!("[{seg}]"),
+                        format!("[{seg}."),
+                        format!("`{seg}."),
+                    ];
                     assert!(
-                        doc.contains(&format!("`{seg}`")),
+                        forms.iter().any(|f| doc.contains(f.as_str())),
                         "docs/scenario.md does not document `{seg}` (from {})",
                         p.path
                     );

@@ -1,0 +1,144 @@
+//! Validation helpers: range checks with located messages, bounds, dates, group sizes.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{DAYS_PER_YEAR, Group};
+use crate::scenario::{ErrorKind, ScenarioError};
+
+/// Most groups and conditions a scenario may have (person state keeps the group in a byte).
+pub(super) const MAX_KEYS: usize = 64;
+/// Longest run or warm-up, years.
+pub(super) const MAX_YEARS: u32 = 500;
+/// Upper bounds that keep sampling finite (far beyond any real value).
+pub(super) const MAX_INCIDENCE_PER_YEAR: f64 = 1000.0;
+pub(super) const MAX_COST_YUAN: f64 = 1e9;
+pub(super) const MAX_STAY_DAYS: f64 = 3650.0;
+pub(super) const MIN_STAY_DAYS: f64 = 1e-3;
+pub(super) const MAX_TRAVEL_MINUTES: f64 = 10_000.0;
+pub(super) const MAX_UTILITY: f64 = 1e3;
+
+pub(super) fn check_at_most(
+    path: impl Into<String>,
+    x: f64,
+    max: f64,
+    unit: &str,
+) -> Result<f64, ScenarioError> {
+    if x.is_finite() && (0.0..=max).contains(&x) {
+        Ok(x)
+    } else {
+        Err(out_of_range(
+            path,
+            &format!("a value from 0 to {max} {unit}"),
+            x,
+        ))
+    }
+}
+
+pub(super) fn check_at_most_yuan(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    check_at_most(path, x, MAX_COST_YUAN, "yuan")
+}
+
+pub(super) fn check_utility(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x.is_finite() && x.abs() <= MAX_UTILITY {
+        Ok(x)
+    } else {
+        Err(out_of_range(
+            path,
+            &format!("a finite number within ±{MAX_UTILITY}"),
+            x,
+        ))
+    }
+}
+
+pub(super) fn out_of_range(
+    path: impl Into<String>,
+    expected: &str,
+    found: impl std::fmt::Display,
+) -> ScenarioError {
+    ScenarioError::new(
+        ErrorKind::OutOfRange,
+        format!("expected {expected}, found {found}"),
+    )
+    .at_path(path)
+}
+
+pub(super) fn reference(path: impl Into<String>, message: String) -> ScenarioError {
+    ScenarioError::new(ErrorKind::Reference, message).at_path(path)
+}
+
+pub(super) fn check_fraction(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a fraction between 0 and 1", x))
+    }
+}
+
+pub(super) fn check_non_negative(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x >= 0.0 && !x.is_nan() {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a value ≥ 0", x))
+    }
+}
+
+pub(super) fn check_finite_non_negative(
+    path: impl Into<String>,
+    x: f64,
+) -> Result<f64, ScenarioError> {
+    if x.is_finite() && x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a finite value ≥ 0", x))
+    }
+}
+
+pub(super) fn check_finite(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(out_of_range(path, "a finite number", x))
+    }
+}
+
+/// Day offset of `date` ("YYYY-MM-DD") from 1 January of `start_year`, on 365-day years.
+pub fn date_to_day(date: &str, start_year: i32) -> Result<f64, String> {
+    let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|e| format!("expected a date \"YYYY-MM-DD\", found \"{date}\" ({e})"))?;
+    // Day of year on a 365-day calendar: 29 February folds into 28 February.
+    let day = if d.month() == 2 && d.day() == 29 {
+        28
+    } else {
+        d.day()
+    };
+    let common =
+        NaiveDate::from_ymd_opt(2023, d.month(), day).expect("every month-day exists in 2023");
+    Ok((d.year() - start_year) as f64 * DAYS_PER_YEAR + common.ordinal0() as f64)
+}
+
+/// Splits `n` people over groups by share with largest remainders, so sizes sum exactly to `n`.
+pub(super) fn allocate_people(groups: &mut [Group], n: u32) {
+    // Shares sum to 1 only within 1e-6, so normalise: the floors then never exceed n.
+    let total: f64 = groups.iter().map(|g| g.share).sum();
+    let exact: Vec<f64> = groups.iter().map(|g| g.share / total * n as f64).collect();
+    let mut sizes: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut left = n.saturating_sub(sizes.iter().sum::<u32>());
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        (exact[b] - exact[b].floor())
+            .total_cmp(&(exact[a] - exact[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for &i in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        if groups[i].share > 0.0 {
+            sizes[i] += 1;
+            left -= 1;
+        }
+    }
+    for (g, s) in groups.iter_mut().zip(sizes) {
+        g.n_people = s;
+    }
+}

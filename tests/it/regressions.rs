@@ -1,0 +1,133 @@
+//! One test per bug found in review, so each stays fixed.
+
+use tierflow::model::date_to_day;
+use tierflow::tier::Tier;
+
+use crate::common::*;
+
+#[test]
+fn shares_summing_to_one_within_tolerance_allocate_exactly() {
+    let reference = std::fs::read_to_string(repo("scenarios/reference.toml")).unwrap();
+    let three = reference.replace(
+        "[groups.everyone]\nshare = 1.0 ",
+        "[groups.a]\nshare = 0.3333334\narea = \"urban\"\nscheme = \"reference\"\n[groups.b]\nshare = 0.3333334\narea = \"urban\"\nscheme = \"reference\"\n[groups.everyone]\nshare = 0.3333333 ",
+    );
+    assert_ne!(three, reference);
+    let p = plan_from_str(
+        &three,
+        &["population.size=10000000", "population.scale=0.001"],
+    );
+    let sizes: u32 = p.base().groups.iter().map(|g| g.n_people).sum();
+    assert_eq!(sizes, p.base().n_people_simulated);
+}
+
+#[test]
+fn closing_a_tiers_beds_moves_its_queue_on() {
+    // County beds close mid-run while patients queue there: they are referred on, not stuck.
+    let p = plan(
+        &repo("tests/fixtures/region.toml"),
+        &[
+            "tiers.county.beds_per_1000=0.05",
+            "referral.when_beds_full=\"wait\"",
+        ],
+    );
+    let text = std::fs::read_to_string(repo("tests/fixtures/region.toml"))
+        .unwrap()
+        .replace(
+            "\"tiers.township.beds_per_1000\" = 0.8 }",
+            "\"tiers.township.beds_per_1000\" = 0.8, \"tiers.county.beds_per_1000\" = 0.0 }",
+        );
+    let closing = plan_from_str(&text, &["tiers.county.beds_per_1000=0.05"]);
+    assert_eq!(
+        closing.epochs[1].model.tiers[Tier::County]
+            .as_ref()
+            .unwrap()
+            .beds,
+        Some(0)
+    );
+    for r in run(&closing, 2) {
+        let last = r.years.last().unwrap();
+        assert_eq!(last.tiers[Tier::County.index()].waiting_at_end, 0);
+        assert_eq!(last.tiers[Tier::County.index()].in_bed_at_end, 0);
+        let in_bed: u64 = last
+            .tiers
+            .iter()
+            .map(|t| t.in_bed_at_end + t.waiting_at_end)
+            .sum();
+        assert_eq!(r.people_in_care_at_end, in_bed);
+    }
+    // Without the closure the same scenario does queue at county.
+    let open: u64 = run(&p, 2)
+        .iter()
+        .flat_map(|r| r.years.iter())
+        .map(|y| y.tiers[Tier::County.index()].admissions)
+        .sum();
+    assert!(open > 0);
+}
+
+#[test]
+fn dates_fold_onto_365_day_years() {
+    assert_eq!(date_to_day("2016-01-01", 2016).unwrap(), 0.0);
+    assert_eq!(date_to_day("2016-02-29", 2016).unwrap(), 58.0);
+    assert_eq!(date_to_day("2016-03-01", 2016).unwrap(), 59.0);
+    assert_eq!(date_to_day("2016-12-30", 2016).unwrap(), 363.0);
+    assert_eq!(date_to_day("2016-12-31", 2016).unwrap(), 364.0);
+    assert_eq!(date_to_day("2017-01-01", 2016).unwrap(), 365.0);
+    assert!(date_to_day("2017-02-30", 2016).is_err());
+}
+
+fn load_error(overrides: &[&str]) -> String {
+    let sets: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let s = tierflow::scenario::load(&repo("tests/fixtures/region.toml"), &sets).unwrap();
+    tierflow::model::Plan::from_scenario(&s)
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn invalid_combinations_are_refused_with_reasons() {
+    let e = load_error(&["referral.down_referral_probability.township=0.5"]);
+    assert!(e.contains("down-referral is from county"), "{e}");
+    let e = load_error(&["population.scale=0.0001"]);
+    assert!(
+        e.contains("at least one bed in the simulated sample"),
+        "{e}"
+    );
+    let e = load_error(&["conditions.minor.los_cv=1e-160"]);
+    assert!(e.contains("los_cv"), "{e}");
+    let e = load_error(&["conditions.minor.incidence_per_year=1e308"]);
+    assert!(e.contains("incidence_per_year"), "{e}");
+    let e = load_error(&["run.years=1000000000"]);
+    assert!(e.contains("run.years"), "{e}");
+}
+
+#[test]
+fn a_group_cannot_shadow_a_tier_or_the_region() {
+    let text = std::fs::read_to_string(repo("scenarios/reference.toml"))
+        .unwrap()
+        .replace("[groups.everyone]", "[groups.county]");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let s = tierflow::scenario::load(&path, &[]).unwrap();
+    let e = tierflow::model::Plan::from_scenario(&s)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a group cannot be called `county`"), "{e}");
+}
+
+#[test]
+fn emergencies_are_exempt_from_referral_penalties() {
+    use tierflow::insurance::{Arrival, effective_rate};
+    use tierflow::model::Benefit;
+    let b = Benefit {
+        rate: 0.6,
+        deductible_yuan: 0.0,
+        cap_yuan: f64::INFINITY,
+        unreferred_rate_cut: 0.05,
+    };
+    assert_eq!(
+        effective_rate(0.6, &b, Tier::County, Arrival::Emergency, Some(1.0)),
+        0.6
+    );
+}
