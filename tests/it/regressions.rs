@@ -78,16 +78,37 @@ fn dates_fold_onto_365_day_years() {
 
 fn load_error(overrides: &[&str]) -> String {
     let sets: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    let s = tierflow::scenario::load(&repo("tests/fixtures/region.toml"), &sets).unwrap();
-    tierflow::model::Plan::from_scenario(&s)
-        .unwrap_err()
-        .to_string()
+    match tierflow::scenario::load(&repo("tests/fixtures/region.toml"), &sets) {
+        Ok(s) => tierflow::model::Plan::from_scenario(&s)
+            .unwrap_err()
+            .to_string(),
+        Err(e) => e.to_string(),
+    }
 }
 
 #[test]
 fn invalid_combinations_are_refused_with_reasons() {
+    // Township is not a down-referral origin, so it is not even a settable path…
     let e = load_error(&["referral.down_referral_probability.township=0.5"]);
-    assert!(e.contains("down-referral is from county"), "{e}");
+    assert!(e.contains("unknown parameter path"), "{e}");
+    // …and written in a file it is refused with the reason.
+    let text = std::fs::read_to_string(repo("tests/fixtures/region.toml"))
+        .unwrap()
+        .replace(
+            "down_referral_probability = { county",
+            "down_referral_probability = { township = 0.5, county",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let s = tierflow::scenario::load(&path, &[]).unwrap();
+    let e = tierflow::model::Plan::from_scenario(&s)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("down-referral is from county") && e.contains("s.toml:"),
+        "{e}"
+    );
     let e = load_error(&["population.scale=0.0001"]);
     assert!(
         e.contains("at least one bed in the simulated sample"),
