@@ -3,7 +3,8 @@
 //! Utility of tier j for a person with condition c:
 //!
 //! ```text
-//! U_j = quality_j + quality_shift_cj + β_travel·hours_j + β_cost·E[out-of-pocket_j]
+//! U_j = quality_j + quality_shift_cj + β_travel·hours_j + β_cost·E[outpatient out-of-pocket_j]
+//!     + β_inpatient_cost·P(admit)·E[inpatient out-of-pocket_j]
 //!     + β_signed·[j is the signed doctor's tier] + β_habit or β_bad·[j was used last]
 //!     + β_below·[j below c's lowest capable tier] + β_wait·P(admit)·last year's mean wait
 //! ```
@@ -199,7 +200,7 @@ impl ChoiceTable {
             );
         }
         if let Some(sc) = model.behaviour.self_care_utility {
-            u[N_TIERS] = sc;
+            u[N_TIERS] = sc + model.conditions[condition].self_care_shift;
         }
         let max = u.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut p = u.map(|x| (x - max).exp());
@@ -230,15 +231,15 @@ pub fn utility(
     let minutes = supply.travel_minutes[(area == Area::Rural) as usize];
     let treating = tier.max(cond.lowest_tier);
     let mut u = supply.quality + cond.quality_shift[tier] + b.travel_per_hour * minutes / 60.0;
-    u += b.cost_per_yuan
-        * expected_out_of_pocket(
-            model,
-            who.group,
-            condition,
-            tier,
-            progress_yuan,
-            fund_paid_yuan,
-        );
+    let oop = expected_out_of_pocket(
+        model,
+        who.group,
+        condition,
+        tier,
+        progress_yuan,
+        fund_paid_yuan,
+    );
+    u += b.cost_per_yuan * oop.outpatient_yuan + b.inpatient_cost_per_yuan * oop.inpatient_yuan;
     if who.signed_tier == tier as u8 {
         u += b.signed_doctor;
     }
@@ -256,7 +257,16 @@ pub fn utility(
     u
 }
 
-/// Expected out-of-pocket cost, yuan, of the care path that starts at `tier`.
+/// Expected out-of-pocket cost of a care path, yuan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExpectedOutOfPocket {
+    /// The visit, and the referred visit when the first tier cannot treat.
+    pub outpatient_yuan: f64,
+    /// The admission's out-of-pocket part times the admission probability.
+    pub inpatient_yuan: f64,
+}
+
+/// Expected out-of-pocket cost of the care path that starts at `tier`.
 pub fn expected_out_of_pocket(
     model: &Model,
     group: usize,
@@ -264,7 +274,7 @@ pub fn expected_out_of_pocket(
     tier: Tier,
     progress_yuan: f32,
     fund_paid_yuan: f32,
-) -> f64 {
+) -> ExpectedOutOfPocket {
     let cond = &model.conditions[condition];
     let scheme = &model.schemes[model.groups[group].scheme];
     let gate = model
@@ -293,6 +303,7 @@ pub fn expected_out_of_pocket(
     } else {
         (tier, Arrival::Unreferred)
     };
+    let mut inpatient = 0.0;
     let p_admit = cond.admission_probability[treating];
     if p_admit > 0.0 {
         let benefit = &scheme.benefits[1][treating];
@@ -305,7 +316,7 @@ pub fn expected_out_of_pocket(
         );
         let deductible = insurance::inpatient_deductible(scheme, treating, arrival);
         let mut annual = 0.0f32;
-        oop += p_admit
+        inpatient = p_admit
             * insurance::split_inpatient(
                 cond.inpatient_cost_yuan[treating],
                 rate,
@@ -315,5 +326,8 @@ pub fn expected_out_of_pocket(
             )
             .oop_yuan;
     }
-    oop
+    ExpectedOutOfPocket {
+        outpatient_yuan: oop,
+        inpatient_yuan: inpatient,
+    }
 }

@@ -356,6 +356,7 @@ impl Model {
                     &present,
                     |pp, v| check_utility(pp, v),
                 )?,
+                self_care_shift: check_utility(p("self_care_shift"), c.self_care_shift)?,
             });
         }
 
@@ -505,6 +506,10 @@ impl Model {
         let b = &raw.behaviour;
         let behaviour = Behaviour {
             cost_per_yuan: check_utility("behaviour.cost_per_yuan", b.cost_per_yuan)?,
+            inpatient_cost_per_yuan: check_utility(
+                "behaviour.inpatient_cost_per_yuan",
+                b.inpatient_cost_per_yuan,
+            )?,
             travel_per_hour: check_utility("behaviour.travel_per_hour", b.travel_per_hour)?,
             signed_doctor: check_utility("behaviour.signed_doctor", b.signed_doctor)?,
             habit: check_utility("behaviour.habit", b.habit)?,

@@ -132,6 +132,8 @@ pub struct Condition {
     pub cost_cv: f64,
     /// Quality shift by tier, utility.
     pub quality_shift: PerTier<f64>,
+    /// Shift of the self-treatment utility, utility.
+    pub self_care_shift: f64,
 }
 
 /// A tier's supply side.
@@ -229,8 +231,10 @@ pub struct Signing {
 /// Choice-model coefficients.
 #[derive(Clone, Debug)]
 pub struct Behaviour {
-    /// Utility per yuan out of pocket.
+    /// Utility per yuan out of pocket for visits.
     pub cost_per_yuan: f64,
+    /// Utility per yuan of expected out-of-pocket cost of admissions.
+    pub inpatient_cost_per_yuan: f64,
     /// Utility per hour of travel.
     pub travel_per_hour: f64,
     /// Utility of the signed doctor's tier.

@@ -64,7 +64,7 @@ pub fn unit_of(path: &str) -> &'static str {
         "beds/1000 people"
     } else if key.starts_with("travel_minutes") {
         "minutes"
-    } else if key == "cost_per_yuan" {
+    } else if key == "cost_per_yuan" || key == "inpatient_cost_per_yuan" {
         "utility/yuan"
     } else if key == "travel_per_hour" {
         "utility/hour"

@@ -175,6 +175,9 @@ pub struct RawCondition {
     /// Added to the tier's perceived quality for this condition (utility units).
     #[serde(default)]
     pub quality_shift: RawPerTier<f64>,
+    /// Added to the utility of self-treatment for this condition (e.g. negative for serious ones).
+    #[serde(default)]
+    pub self_care_shift: f64,
 }
 
 fn default_lowest_tier() -> Tier {
@@ -477,6 +480,9 @@ pub struct RawBehaviour {
     /// Utility per yuan of expected out-of-pocket cost (negative).
     #[serde(default = "default_cost_coef")]
     pub cost_per_yuan: f64,
+    /// Utility per yuan of expected out-of-pocket cost of the admission a choice may lead to.
+    #[serde(default = "default_inpatient_cost_coef")]
+    pub inpatient_cost_per_yuan: f64,
     /// Utility per hour of travel (negative).
     #[serde(default = "default_travel_coef")]
     pub travel_per_hour: f64,
@@ -509,6 +515,9 @@ pub struct RawBehaviour {
 fn default_cost_coef() -> f64 {
     -0.01
 }
+fn default_inpatient_cost_coef() -> f64 {
+    -0.001
+}
 fn default_travel_coef() -> f64 {
     -2.06
 }
@@ -535,6 +544,7 @@ impl Default for RawBehaviour {
     fn default() -> Self {
         RawBehaviour {
             cost_per_yuan: default_cost_coef(),
+            inpatient_cost_per_yuan: default_inpatient_cost_coef(),
             travel_per_hour: default_travel_coef(),
             signed_doctor: default_signed_coef(),
             habit: default_habit_coef(),
