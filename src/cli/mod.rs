@@ -1,8 +1,10 @@
 //! The command line: argument parsing and dispatch only; each subcommand is one file.
 //!
-//! Exit codes: 0 success, 2 bad input or an error (with a message naming what and where).
+//! Exit codes: 0 success, 2 bad input or an error (with a message naming what and where),
+//! 130 interrupted by Ctrl-C or SIGTERM (nothing written).
 //! A closed stdout (e.g. `tierflow params … | head`) ends quietly with 0.
 
+mod interrupt;
 mod params;
 mod run;
 
@@ -44,6 +46,12 @@ pub enum Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    // A bug should read as one, not as a Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error in tierflow ({info}); please report it with the scenario that caused it"
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(a) => run::run(a),
@@ -55,6 +63,14 @@ pub fn main() -> ExitCode {
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
+            }
+            if e.downcast_ref::<crate::monte_carlo::RunError>()
+                .is_some_and(|r| matches!(r, crate::monte_carlo::RunError::Cancelled))
+            {
+                eprintln!(
+                    "interrupted: no results were written; any earlier results are untouched"
+                );
+                return ExitCode::from(interrupt::EXIT_INTERRUPTED);
             }
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::{ScenarioArgs, print};
+use super::{ScenarioArgs, interrupt, print};
 use crate::metrics::{self, bands, targets};
 use crate::model::Plan;
-use crate::monte_carlo::run_replications;
+use crate::monte_carlo::run_replications_unless_cancelled;
 use crate::output::report::{self, KeyMetric, Manifest};
 use crate::output::{Staging, tables, terminal};
 use crate::scenario;
@@ -21,8 +21,8 @@ pub struct RunArgs {
     /// Replications (overrides run.replications).
     #[arg(short = 'r', long)]
     replications: Option<u32>,
-    /// Base seed (overrides run.seed).
-    #[arg(long)]
+    /// Base seed (overrides run.seed), 0 to 2^63 − 1 (TOML integers are signed 64-bit).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Worker threads (default: one per core); results are identical for any value.
     #[arg(short = 't', long, default_value_t = 0)]
@@ -36,6 +36,24 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Replace an existing results folder.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Refuses to replace existing results unless `force`, before any work is done.
+fn check_destination(out: &std::path::Path, force: bool) -> Result<()> {
+    if out.is_file() {
+        anyhow::bail!("output folder `{}` is a file, not a folder", out.display());
+    }
+    let has_content = out.read_dir().is_ok_and(|mut d| d.next().is_some());
+    if has_content && !force {
+        anyhow::bail!(
+            "`{}` already holds results; pass --force to replace them, or --out DIR to write elsewhere",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// Runs a scenario.
@@ -61,6 +79,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         };
         PathBuf::from("outputs").join(name)
     });
+    check_destination(&out, a.force)?;
     let staging = Staging::new(&out)?;
     let threads = if a.threads == 0 {
         rayon::current_num_threads()
@@ -69,7 +88,8 @@ pub fn run(a: RunArgs) -> Result<()> {
     };
 
     let started = Instant::now();
-    let results = run_replications(&plan, &reps, threads).context("cannot start worker threads")?;
+    interrupt::install();
+    let results = run_replications_unless_cancelled(&plan, &reps, threads, &interrupt::STOP)?;
     let wall_seconds = started.elapsed().as_secs_f64();
 
     let values: Vec<_> = results

@@ -51,12 +51,15 @@ impl Model {
         }
         let full_days = r.years as f64 * DAYS_PER_YEAR;
         let horizon_days = match r.horizon_days {
-            None => full_days,
-            Some(h) if h > 0.0 && h <= full_days => h,
-            Some(h) => {
+            0.0 => full_days,
+            h if h > 0.0 && h <= full_days => h,
+            h => {
                 return Err(out_of_range(
                     "run.horizon_days",
-                    &format!("a length in (0, {full_days}] days (years × 365)"),
+                    &format!(
+                        "0 (the whole {} years) or a length in (0, {full_days}] days",
+                        r.years
+                    ),
                     h,
                 ));
             }
@@ -119,11 +122,13 @@ impl Model {
                 } else {
                     let n = (n_people_simulated as f64 * beds_per_1000 / 1000.0).round();
                     if beds_per_1000 > 0.0 && n < 1.0 {
+                        let exact = n_people_simulated as f64 * beds_per_1000 / 1000.0;
                         return Err(out_of_range(
                             p("beds_per_1000"),
                             &format!(
-                                "at least one bed in the simulated sample of {n_people_simulated} people \
-                                 (raise population.scale, or set 0 for no beds)"
+                                "at least one bed: {beds_per_1000} per 1000 × {n_people_simulated} simulated people \
+                                 = {exact:.3} beds; simulate more people (population.size × population.scale), \
+                                 or set 0 (no beds) or inf (unlimited)"
                             ),
                             beds_per_1000,
                         ));

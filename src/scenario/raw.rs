@@ -55,9 +55,9 @@ pub struct RawRun {
     pub start_year: i32,
     /// Number of reported years.
     pub years: u32,
-    /// Length of the reported horizon in days; defaults to years × 365 (one-day runs use 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub horizon_days: Option<f64>,
+    /// Length of the reported horizon in days; 0 = the whole `years` × 365 (one-day runs use 1).
+    #[serde(default)]
+    pub horizon_days: f64,
     /// Years simulated before start_year and discarded, so beds and habits start warm.
     #[serde(default)]
     pub warmup_years: u32,

@@ -1,0 +1,121 @@
+//! What happens at boundaries: year-end accounting, policy epochs, monthly signing updates.
+
+use super::*;
+
+impl Sim<'_> {
+    /// Handles a boundary; returns true at the end of the horizon.
+    pub(super) fn boundary(&mut self, t: f64, kind: BoundaryKind) -> bool {
+        match kind {
+            BoundaryKind::YearEnd { last } => self.year_end(t, last),
+            BoundaryKind::Epoch(k) => {
+                self.accrue_fees(t);
+                self.epoch = k;
+                let model = self.model();
+                self.derived = Derived::new(model);
+                self.choice.reset(model, self.expected_wait_days);
+                for tier in Tier::ALL {
+                    let cap = model.tiers[tier].as_ref().and_then(|s| s.beds);
+                    self.beds[tier.index()].set_capacity(t, cap);
+                    if cap == Some(0) {
+                        // The tier closed its beds: its queue is referred on, not left waiting.
+                        while let Some(w) = self.beds[tier.index()].next_waiting() {
+                            self.people[w.person as usize].set_in_care(false);
+                            self.request_bed(t, w.person, w.condition as usize, tier, w.arrival);
+                        }
+                    }
+                    self.admit_waiting(t, tier);
+                }
+                // Signing tiers may have changed even where coverage has not.
+                self.signing_applied.fill(f64::NAN);
+                // Onsets are Poisson, so redrawing the next one at the new rate is exact.
+                self.refill_onsets(t);
+                self.update_signing(t);
+                false
+            }
+            BoundaryKind::Signing => {
+                self.update_signing(t);
+                false
+            }
+        }
+    }
+
+    fn year_end(&mut self, t: f64, last: bool) -> bool {
+        self.update_signing(t);
+        for pool in &mut self.beds {
+            pool.advance(t);
+        }
+        let model = self.model();
+        for (i, pool) in self.beds.iter().enumerate() {
+            let tt = &mut self.tally.tiers[i];
+            tt.busy_bed_days = pool.busy_bed_days;
+            tt.available_bed_days = pool.available_bed_days;
+            tt.in_bed_at_end = pool.busy() as u64;
+            tt.waiting_at_end = pool.waiting() as u64;
+        }
+        self.tally.days = t - self.year_start;
+        self.tally.signed_by_group.clone_from(&self.signed_by_group);
+        for (g, group) in model.groups.iter().enumerate() {
+            self.tally.people_by_group[g] = group.n_people as u64;
+        }
+        self.expected_wait_days = PerTier(std::array::from_fn(|i| {
+            let tt = &self.tally.tiers[i];
+            if tt.admissions > 0 {
+                tt.wait_days / tt.admissions as f64
+            } else {
+                0.0
+            }
+        }));
+        if self.year_index >= 0 {
+            self.years.push(self.tally.clone());
+        } else if self.year_index == -1 {
+            self.in_bed_at_start = std::array::from_fn(|i| self.tally.tiers[i].in_bed_at_end);
+            self.waiting_at_start = std::array::from_fn(|i| self.tally.tiers[i].waiting_at_end);
+        }
+        if last {
+            return true;
+        }
+        for pool in &mut self.beds {
+            pool.reset_integrals();
+        }
+        self.year_index += 1;
+        self.year_start = t;
+        self.tally = YearTally::new(self.tally.year + 1, model.groups.len());
+        for p in &mut self.people {
+            p.reset_annual();
+        }
+        self.choice.reset(model, self.expected_wait_days);
+        false
+    }
+
+    fn accrue_fees(&mut self, t: f64) {
+        let fee = self.model().signing.fee_yuan_per_signed_per_year;
+        let signed: u64 = self.signed_by_group.iter().sum();
+        self.tally.programme_cost_yuan +=
+            signed as f64 * fee * (t - self.last_fee_accrual) / DAYS_PER_YEAR;
+        self.last_fee_accrual = t;
+    }
+
+    pub(super) fn update_signing(&mut self, t: f64) {
+        self.accrue_fees(t);
+        let model = self.model();
+        for (g, group) in model.groups.iter().enumerate() {
+            let coverage = group.signing_coverage_at(t);
+            if coverage == self.signing_applied[g] {
+                continue;
+            }
+            self.signing_applied[g] = coverage;
+            let start = self.group_start[g] as usize;
+            let tier = group.signing_tier as u8;
+            let mut signed = 0;
+            for (i, p) in self.people[start..start + group.n_people as usize]
+                .iter_mut()
+                .enumerate()
+            {
+                let yes = signing_threshold(self.signing_key, (start + i) as u32) < coverage;
+                p.signed_tier = if yes { tier } else { NO_TIER };
+                signed += yes as u64;
+            }
+            self.signed_by_group[g] = signed;
+        }
+    }
+}

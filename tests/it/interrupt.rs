@@ -1,0 +1,103 @@
+//! Interrupted runs: nothing half-written, earlier results intact, the next run succeeds.
+
+use std::path::Path;
+use std::process::{Child, Command as Process};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin;
+
+use crate::common::repo;
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+fn long_run(out: &Path) -> Child {
+    Process::new(cargo_bin("tierflow"))
+        .current_dir(repo(""))
+        .args([
+            "run",
+            "scenarios/city-5m.toml",
+            "--set",
+            "population.scale=0.05",
+            "-r",
+            "6",
+            "-q",
+            "--force",
+            "--out",
+        ])
+        .arg(out)
+        .spawn()
+        .unwrap()
+}
+
+fn quick_run(out: &Path, force: bool) -> std::process::Output {
+    let mut c = Command::cargo_bin("tierflow").unwrap();
+    c.current_dir(repo(""))
+        .args(["run", "scenarios/reference.toml", "-r", "1", "-q", "--out"])
+        .arg(out);
+    if force {
+        c.arg("--force");
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn existing_results_need_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    assert!(quick_run(&out, false).status.success());
+    let again = quick_run(&out, false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("pass --force"));
+    assert!(quick_run(&out, true).status.success());
+}
+
+#[test]
+fn sigterm_and_kill_leave_previous_results_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("res");
+    assert!(quick_run(&out, false).status.success());
+    let before = std::fs::read(out.join("metrics.csv")).unwrap();
+
+    // SIGTERM: the run stops promptly, writes nothing, removes its temporary folder.
+    let mut child = long_run(&out);
+    std::thread::sleep(Duration::from_millis(800));
+    let signalled = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "took {:?} to stop",
+        signalled.elapsed()
+    );
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(std::fs::read(out.join("metrics.csv")).unwrap(), before);
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+
+    // SIGKILL: at most a temporary folder remains, results untouched.
+    let mut child = long_run(&out);
+    std::thread::sleep(Duration::from_millis(800));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read(out.join("metrics.csv")).unwrap(), before);
+
+    // The next run succeeds and cleans up what the killed one left.
+    assert!(quick_run(&out, true).status.success());
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
