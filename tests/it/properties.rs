@@ -12,6 +12,10 @@ use crate::common::repo;
 
 const TIERS: [&str; 5] = ["village", "township", "county", "tertiary", "out_of_region"];
 
+/// Incidence, lowest tier, emergency, chronic, admission probability, stay, visit cost,
+/// admission cost, cost cv.
+type ConditionSpec = (f64, usize, bool, bool, f64, f64, f64, f64, f64);
+
 /// Random inputs from which a valid scenario is written.
 #[derive(Debug, Clone)]
 struct Spec {
@@ -22,7 +26,7 @@ struct Spec {
     warmup: u32,
     group_weights: Vec<f64>,
     coverage: Vec<f64>,
-    conditions: Vec<(f64, usize, bool, bool, f64, f64, f64, f64, f64)>,
+    conditions: Vec<ConditionSpec>,
     tiers: Vec<(f64, u8, f64)>,
     benefits: Vec<(f64, f64, f64, f64)>,
     divert: bool,
@@ -277,13 +281,12 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("mutated.toml");
         std::fs::write(&path, out.join("\n")).unwrap();
-        if let Ok(s) = scenario::load(&path, &["run.horizon_days=30".to_string()]) {
-            if let Ok(plan) = Plan::from_scenario(&s) {
-                if plan.base().n_people_simulated <= 1_000_000 {
-                    for r in run_replications(&plan, &[0], 1).unwrap() {
-                        check_invariants(&plan, &r);
-                    }
-                }
+        let loaded = scenario::load(&path, &["run.horizon_days=30".to_string()]);
+        if let Ok(plan) = loaded.and_then(|s| Plan::from_scenario(&s))
+            && plan.base().n_people_simulated <= 1_000_000
+        {
+            for r in run_replications(&plan, &[0], 1).unwrap() {
+                check_invariants(&plan, &r);
             }
         }
     }
