@@ -173,6 +173,13 @@ pub const METRICS: &[MetricInfo] = &[
         "residents signed with a family doctor ÷ residents, at year end",
     ),
     m(
+        "signed_residents",
+        "people",
+        true,
+        Groups,
+        "residents signed with a family doctor at year end",
+    ),
+    m(
         "total_cost",
         "yuan/year",
         true,

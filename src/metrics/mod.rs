@@ -178,9 +178,11 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
             }
             Breakdowns::Groups => {
                 let signed: u64 = y.signed_by_group.iter().sum();
-                push(Breakdown::All, ratio(signed as f64, people));
+                let count = info.name == "signed_residents";
+                let of = |s: u64, n: f64| if count { s as f64 } else { ratio(s as f64, n) };
+                push(Breakdown::All, of(signed, people));
                 for (g, (&s, &n)) in y.signed_by_group.iter().zip(&y.people_by_group).enumerate() {
-                    push(Breakdown::Group(g as u8), ratio(s as f64, n as f64));
+                    push(Breakdown::Group(g as u8), of(s, n as f64));
                 }
             }
             Breakdowns::AllOnly => {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::bands::{Band, RowKey};
 use super::{Breakdown, catalog};
 use crate::model::{Model, Target};
+use crate::scenario::raw::TargetBasis;
 
 /// How a run did against one target.
 #[derive(Clone, Debug)]
@@ -19,7 +20,7 @@ pub struct TargetResult {
     pub met: bool,
 }
 
-/// Judges every target of `model` against per-replication values.
+/// Judges every target of `model` against per-replication values (paired by replication).
 pub fn judge(
     model: &Model,
     values: &BTreeMap<RowKey, Vec<f64>>,
@@ -32,9 +33,14 @@ pub fn judge(
             let (mi, _) =
                 catalog::metric(&t.metric).expect("targets are validated against the catalogue");
             let key = Breakdown::parse(&t.tier, model).expect("target breakdowns are validated");
-            match values.get(&(t.year, mi, key)) {
+            let compared = compared_values(
+                t,
+                values.get(&(t.year, mi, key)),
+                t.base_year.map(|y| values.get(&(y, mi, key))),
+            );
+            match compared {
                 Some(v) if !v.is_empty() => {
-                    let band = Band::of(v);
+                    let band = Band::of(&v);
                     let meeting = v.iter().filter(|x| t.is_met_by(**x)).count();
                     TargetResult {
                         target: t.clone(),
@@ -52,4 +58,30 @@ pub fn judge(
             }
         })
         .collect()
+}
+
+/// The per-replication quantity a target compares: the level, or its change from a base year.
+///
+/// Replications pair up by index; a replication where the metric is undefined in either year is
+/// left out (values are only absent for ratios with a zero denominator).
+fn compared_values(
+    t: &Target,
+    now: Option<&Vec<f64>>,
+    base: Option<Option<&Vec<f64>>>,
+) -> Option<Vec<f64>> {
+    let now = now?;
+    match (t.basis, base) {
+        (TargetBasis::Level, _) | (_, None) => Some(now.clone()),
+        (_, Some(None)) => None,
+        (TargetBasis::YoyChange, Some(Some(before))) => Some(
+            now.iter()
+                .zip(before)
+                .filter(|(_, b)| **b != 0.0)
+                .map(|(a, b)| a / b - 1.0)
+                .collect(),
+        ),
+        (TargetBasis::ChangeSince, Some(Some(before))) => {
+            Some(now.iter().zip(before).map(|(a, b)| a - b).collect())
+        }
+    }
 }

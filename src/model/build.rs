@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::metrics::catalog::{self, Breakdowns};
-use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario};
+use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario, TargetBasis};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::N_TIERS;
 
@@ -576,6 +576,35 @@ impl Model {
                     t.year,
                 ));
             }
+            let first_year = run.start_year;
+            let base_year = match (t.basis, t.since) {
+                (TargetBasis::Level, _) => None,
+                (TargetBasis::YoyChange, _) => Some(t.year - 1),
+                (TargetBasis::ChangeSince, Some(y)) => Some(y),
+                (TargetBasis::ChangeSince, None) => {
+                    return Err(ScenarioError::new(
+                        ErrorKind::Shape,
+                        "basis = \"change_since\" needs `since`, the year to compare with",
+                    )
+                    .at_path(p("since")));
+                }
+            };
+            if let Some(b) = base_year
+                && (b < first_year || b >= t.year)
+            {
+                return Err(out_of_range(
+                    p(if t.basis == TargetBasis::ChangeSince {
+                        "since"
+                    } else {
+                        "year"
+                    }),
+                    &format!(
+                        "a comparison year within the run ({first_year}–{last_year}) and before {}",
+                        t.year
+                    ),
+                    b,
+                ));
+            }
             targets.push(Target {
                 name: t.name.clone(),
                 metric: t.metric.clone(),
@@ -583,6 +612,8 @@ impl Model {
                 year: t.year,
                 op: t.op,
                 value: check_finite(p("value"), t.value)?,
+                basis: t.basis,
+                base_year,
                 source: t.source.clone(),
             });
         }

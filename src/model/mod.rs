@@ -11,7 +11,7 @@ mod plan;
 pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
 
-use crate::scenario::raw::{Area, Care, TargetOp, UpwardDeductible, WhenBedsFull};
+use crate::scenario::raw::{Area, Care, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull};
 use crate::tier::{PerTier, Tier};
 
 /// Days in a simulated year (calendar dates map onto 365-day years; 29 February folds into 28).
@@ -268,6 +268,10 @@ pub struct Target {
     pub op: TargetOp,
     /// Value.
     pub value: f64,
+    /// What is compared.
+    pub basis: TargetBasis,
+    /// The earlier year the comparison needs (year − 1 or `since`), if any.
+    pub base_year: Option<i32>,
     /// Source clause.
     pub source: String,
 }

@@ -8,7 +8,7 @@ use crate::metrics::bands::{Band, RowKey};
 use crate::metrics::catalog::{self, METRICS};
 use crate::metrics::targets::TargetResult;
 use crate::model::Model;
-use crate::scenario::raw::TargetOp;
+use crate::scenario::raw::{TargetBasis, TargetOp};
 use crate::tier::Tier;
 
 /// Metrics shown after a run, with the breakdowns shown for each.
@@ -118,6 +118,12 @@ pub fn report(
             } else {
                 format!(" {}", t.tier)
             };
+            // Changes are shown as changes: relative year-on-year in %, absolute in the unit.
+            let (unit, what) = match (t.basis, t.base_year) {
+                (TargetBasis::YoyChange, Some(b)) => ("fraction", format!(" change from {b}")),
+                (TargetBasis::ChangeSince, Some(b)) => (unit, format!(" change since {b}")),
+                _ => (unit, String::new()),
+            };
             let projected = match &r.projected {
                 Some(b) => format!(
                     "{} [{} – {}]",
@@ -129,7 +135,7 @@ pub fn report(
             };
             let _ = writeln!(
                 s,
-                "  {} {}: {}{tier} {} {op} {} → {projected}, met in {:.0}% of replications",
+                "  {} {}: {}{tier} {}{what} {op} {} → {projected}, met in {:.0}% of replications",
                 if r.met { "MET    " } else { "NOT MET" },
                 t.name,
                 t.metric,

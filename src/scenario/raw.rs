@@ -597,11 +597,33 @@ pub struct RawTarget {
     pub year: i32,
     /// ">=" or "<=".
     pub op: TargetOp,
-    /// Target value in the metric's unit.
+    /// Target value in the metric's unit (or a change, see `basis`).
     pub value: f64,
+    /// What is compared: the level, the change from the previous year, or from `since`.
+    #[serde(default = "default_basis")]
+    pub basis: TargetBasis,
+    /// Base year for `basis = "change_since"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<i32>,
     /// Document and clause.
     #[serde(default)]
     pub source: String,
+}
+
+/// What a target compares with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetBasis {
+    /// The metric's value in `year`.
+    Level,
+    /// Relative change from the previous year: value(year) / value(year − 1) − 1 (e.g. −0.10).
+    YoyChange,
+    /// Absolute change from year `since`: value(year) − value(since) (points for fractions).
+    ChangeSince,
+}
+
+fn default_basis() -> TargetBasis {
+    TargetBasis::Level
 }
 
 fn default_all() -> String {
