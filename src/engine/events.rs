@@ -15,12 +15,11 @@ pub enum EventKind {
     DownReferral,
 }
 
-/// A scheduled bed event.
+/// A bed event: what happens to whom, and when.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {
     /// When it fires, days.
     pub time: f64,
-    seq: u64,
     /// When the stay at this tier began, days.
     pub admitted_at: f64,
     /// Days of stay left after a down-referral.
@@ -35,23 +34,31 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-impl PartialEq for Event {
+/// An event in the heap, with the sequence number that breaks ties in time.
+#[derive(Clone, Copy, Debug)]
+struct Queued {
+    event: Event,
+    seq: u64,
+}
+
+impl PartialEq for Queued {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
     }
 }
-impl Eq for Event {}
-impl PartialOrd for Event {
+impl Eq for Queued {}
+impl PartialOrd for Queued {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Event {
+impl Ord for Queued {
     /// Reversed so that the max-heap pops the earliest (time, seq) first.
     fn cmp(&self, other: &Self) -> Ordering {
         other
+            .event
             .time
-            .total_cmp(&self.time)
+            .total_cmp(&self.event.time)
             .then(other.seq.cmp(&self.seq))
     }
 }
@@ -59,41 +66,16 @@ impl Ord for Event {
 /// Pending bed events.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Event>,
+    heap: BinaryHeap<Queued>,
     next_seq: u64,
-}
-
-/// An event before it has a sequence number.
-#[derive(Clone, Copy, Debug)]
-pub struct NewEvent {
-    /// When it fires, days.
-    pub time: f64,
-    /// When the stay began, days.
-    pub admitted_at: f64,
-    /// Days left after a down-referral.
-    pub remaining_days: f64,
-    /// Person index.
-    pub person: u32,
-    /// Condition index.
-    pub condition: u8,
-    /// Tier index.
-    pub tier: u8,
-    /// What happens.
-    pub kind: EventKind,
 }
 
 impl EventQueue {
     /// Schedules an event.
-    pub fn push(&mut self, e: NewEvent) {
-        self.heap.push(Event {
-            time: e.time,
+    pub fn push(&mut self, event: Event) {
+        self.heap.push(Queued {
+            event,
             seq: self.next_seq,
-            admitted_at: e.admitted_at,
-            remaining_days: e.remaining_days,
-            person: e.person,
-            condition: e.condition,
-            tier: e.tier,
-            kind: e.kind,
         });
         self.next_seq += 1;
     }
@@ -101,12 +83,12 @@ impl EventQueue {
     /// Time of the earliest event, or infinity.
     #[inline]
     pub fn next_time(&self) -> f64 {
-        self.heap.peek().map_or(f64::INFINITY, |e| e.time)
+        self.heap.peek().map_or(f64::INFINITY, |q| q.event.time)
     }
 
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        self.heap.pop().map(|q| q.event)
     }
 }
 
@@ -114,8 +96,8 @@ impl EventQueue {
 mod tests {
     use super::*;
 
-    fn at(time: f64, person: u32) -> NewEvent {
-        NewEvent {
+    fn at(time: f64, person: u32) -> Event {
+        Event {
             time,
             admitted_at: 0.0,
             remaining_days: 0.0,

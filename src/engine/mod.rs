@@ -58,7 +58,7 @@ use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
 use boundaries::{BoundaryKind, boundaries};
 use derived::Derived;
-use events::{Event, EventKind, EventQueue, NewEvent};
+use events::{Event, EventKind, EventQueue};
 use onsets::{ONSETS_AHEAD, Onset, OnsetQueue, prefetch};
 use rng::{Stream, stream_rng, stream_seed};
 
@@ -470,7 +470,7 @@ impl<'a> Sim<'a> {
         let goes_down =
             recovery_days.is_none() && p_down > 0.0 && self.clinical_rng.random::<f64>() < p_down;
         let f = model.referral.down_referral_at_stay_fraction;
-        self.events.push(NewEvent {
+        self.events.push(Event {
             time: t + if goes_down { f * stay } else { stay },
             admitted_at: t,
             remaining_days: if goes_down { (1.0 - f) * stay } else { 0.0 },
@@ -503,7 +503,7 @@ impl<'a> Sim<'a> {
                         Some(e.remaining_days),
                     );
                 } else {
-                    self.events.push(NewEvent {
+                    self.events.push(Event {
                         time: e.time + e.remaining_days,
                         remaining_days: 0.0,
                         kind: EventKind::Discharge,

@@ -13,4 +13,6 @@ mod policy;
 mod properties;
 mod queueing;
 mod regressions;
+mod scenarios;
+mod targets;
 mod tidy;

@@ -41,8 +41,15 @@ fn every_source_file_opens_with_what_it_owns_and_stays_small() {
 #[test]
 fn every_scenario_key_and_metric_is_documented() {
     let doc = std::fs::read_to_string(repo("docs/scenario.md")).unwrap();
-    for path in ["scenarios/reference.toml", "tests/fixtures/region.toml"] {
-        let s = scenario::load(&repo(path), &[]).unwrap();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.push(repo("tests/fixtures/region.toml"));
+    for path in files {
+        let s = scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
         let user_keys: Vec<String> = s
             .raw
             .groups
@@ -66,8 +73,9 @@ fn every_scenario_key_and_metric_is_documented() {
                     ];
                     assert!(
                         forms.iter().any(|f| doc.contains(f.as_str())),
-                        "docs/scenario.md does not document `{seg}` (from {})",
-                        p.path
+                        "docs/scenario.md does not document `{seg}` (from {} in {})",
+                        p.path,
+                        path.display()
                     );
                 }
             }
