@@ -16,7 +16,11 @@ const POLICIES: &[(&str, &str, &str, bool)] = &[
     ("xinmi-2016", "in_region_rate", "all", true),
     ("liaoning-2017", "signing_coverage", "all", true),
     ("zhengzhou-2016", "grassroots_outpatient_share", "all", true),
-    ("heilongjiang", "grassroots_inpatient_share", "all", true),
+    // The lists keep listed conditions at township and county: admissions leave tertiary.
+    // Listed conditions are reimbursed 95% at township and 75% at county, 10% elsewhere: patients
+    // move to the listed tiers and pay less (tertiary admissions fall too, but tertiary beds are
+    // nearly full, so that signal is weaker than the out-of-pocket one).
+    ("heilongjiang", "oop_per_capita", "all", false),
     ("qinghai", "grassroots_inpatient_share", "all", true),
     ("shanghai-1-1-1", "signing_coverage", "all", true),
     ("xiamen", "grassroots_outpatient_share", "all", true),
@@ -37,7 +41,14 @@ fn scenario_files() -> Vec<PathBuf> {
 #[test]
 fn every_bundled_scenario_loads_runs_and_judges_every_target() {
     for path in scenario_files() {
-        let p = plan(&path, &[]);
+        // A smoke run: large scenarios (city-5m) are sampled down to about 150,000 people.
+        let full = plan(&path, &[]);
+        let n = full.base().n_people_simulated as f64;
+        let scale = format!(
+            "population.scale={}",
+            full.base().scale * (150_000.0 / n).min(1.0)
+        );
+        let p = plan(&path, &[scale.as_str()]);
         let results = run(&p, 2);
         let vals = values(&p, &results);
         for v in vals.iter().flatten() {
@@ -52,10 +63,15 @@ fn every_bundled_scenario_loads_runs_and_judges_every_target() {
                 j.target.name
             );
         }
+        // 004's regional examples (Heilongjiang, Qinghai, Shanghai, Xiamen) report results but set
+        // no targets of their own; every other policy document sets targets.
         let name = path.file_stem().unwrap().to_string_lossy();
-        if POLICIES.iter().any(|(n, ..)| *n == name) {
+        let no_targets_in_document = ["heilongjiang", "qinghai", "shanghai-1-1-1", "xiamen"];
+        if POLICIES.iter().any(|(n, ..)| *n == name)
+            && !no_targets_in_document.contains(&name.as_ref())
+        {
             assert!(
-                !judged.is_empty() || name == "heilongjiang",
+                !judged.is_empty(),
                 "{name}: a policy scenario should carry its document's targets"
             );
         }
