@@ -21,7 +21,7 @@
 
 use crate::insurance::{self, Arrival};
 use crate::model::Model;
-use crate::scenario::raw::Area;
+use crate::scenario::raw::{Area, Care};
 use crate::tier::{N_TIERS, PerTier, Tier};
 
 /// Marker for "no tier" in compact person state.
@@ -277,10 +277,8 @@ pub fn expected_out_of_pocket(
 ) -> ExpectedOutOfPocket {
     let cond = &model.conditions[condition];
     let scheme = &model.schemes[model.groups[group].scheme];
-    let gate = model
-        .referral
-        .gatekeeping
-        .then_some(model.referral.gatekeeping_rate_cut);
+    let gate_visit = model.referral.gatekeeping_cut(Care::Outpatient);
+    let gate_admission = model.referral.gatekeeping_cut(Care::Inpatient);
     let mut progress = progress_yuan;
     let mut fund = fund_paid_yuan;
     let visit = |t: Tier, arrival: Arrival, progress: &mut f32, fund: &mut f32| {
@@ -290,7 +288,7 @@ pub fn expected_out_of_pocket(
             benefit,
             t,
             arrival,
-            gate,
+            gate_visit,
         );
         insurance::split_outpatient(cond.outpatient_cost_yuan[t], rate, benefit, progress, fund)
             .oop_yuan
@@ -312,7 +310,7 @@ pub fn expected_out_of_pocket(
             benefit,
             treating,
             arrival,
-            gate,
+            gate_admission,
         );
         let deductible = insurance::inpatient_deductible(scheme, treating, arrival);
         let mut annual = 0.0f32;

@@ -53,7 +53,7 @@ use crate::behaviour::signing::signing_threshold;
 use crate::insurance::{self, Arrival};
 use crate::metrics::tally::YearTally;
 use crate::model::{DAYS_PER_YEAR, Model, Plan};
-use crate::scenario::raw::{Area, WhenBedsFull};
+use crate::scenario::raw::{Area, Care, WhenBedsFull};
 use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
 use boundaries::{BoundaryKind, boundaries};
@@ -330,13 +330,6 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn gatekeeping_cut(model: &Model) -> Option<f64> {
-        model
-            .referral
-            .gatekeeping
-            .then_some(model.referral.gatekeeping_rate_cut)
-    }
-
     fn outpatient_visit(&mut self, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
         let model = self.model();
         let person = &mut self.people[idx as usize];
@@ -348,7 +341,7 @@ impl<'a> Sim<'a> {
             benefit,
             tier,
             arrival,
-            Self::gatekeeping_cut(model),
+            model.referral.gatekeeping_cut(Care::Outpatient),
         );
         let split = insurance::split_outpatient(
             cost,
@@ -445,7 +438,7 @@ impl<'a> Sim<'a> {
             benefit,
             tier,
             arrival,
-            Self::gatekeeping_cut(model),
+            model.referral.gatekeeping_cut(Care::Inpatient),
         );
         let deductible = insurance::inpatient_deductible(scheme, tier, arrival);
         let split = insurance::split_inpatient(

@@ -133,15 +133,15 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
     let up = 1.0 / model.scale;
     let tiers: Vec<Tier> = model.present_tiers().collect();
     let t = &y.tiers;
-    let count = |f: fn(&TierTally) -> u64, keep: fn(Tier) -> bool| {
+    let count = |f: fn(&TierTally) -> u64, keep: &dyn Fn(Tier) -> bool| {
         tiers
             .iter()
             .filter(|x| keep(**x))
             .map(|x| f(&t[x.index()]) as f64)
             .sum::<f64>()
     };
-    let all_visits = count(|x| x.visits, |_| true);
-    let all_admissions = count(|x| x.admissions, |_| true);
+    let all_visits = count(|x| x.visits, &|_| true);
+    let all_admissions = count(|x| x.admissions, &|_| true);
     let people: f64 = y.people_by_group.iter().sum::<u64>() as f64;
     for (mi, info) in METRICS.iter().enumerate() {
         let scale = if info.scales_with_population { up } else { 1.0 };
@@ -188,12 +188,16 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
             Breakdowns::AllOnly => {
                 let v = match info.name {
                     "grassroots_outpatient_share" => {
-                        ratio(count(|x| x.visits, Tier::is_grassroots), all_visits)
+                        ratio(count(|x| x.visits, &Tier::is_grassroots), all_visits)
                     }
-                    "grassroots_inpatient_share" => {
-                        ratio(count(|x| x.admissions, Tier::is_grassroots), all_admissions)
+                    "grassroots_inpatient_share" => ratio(
+                        count(|x| x.admissions, &Tier::is_grassroots),
+                        all_admissions,
+                    ),
+                    "in_region_rate" => {
+                        let inside = |t: Tier| model.tiers[t].as_ref().is_some_and(|s| s.in_region);
+                        ratio(count(|x| x.visits, &inside), all_visits)
                     }
-                    "in_region_rate" => ratio(count(|x| x.visits, Tier::is_in_region), all_visits),
                     "episodes" => y.episodes as f64,
                     "self_care" => y.self_care as f64,
                     "oop_per_capita" => ratio(t.iter().map(|x| x.oop_yuan).sum(), people),

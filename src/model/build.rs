@@ -153,6 +153,7 @@ impl Model {
                             "minutes",
                         )?,
                     ],
+                    in_region: rt.in_region.unwrap_or(t.is_in_region()),
                 });
             }
         }
@@ -441,6 +442,7 @@ impl Model {
         let rf = &raw.referral;
         let referral = Referral {
             gatekeeping: rf.gatekeeping,
+            gatekeeping_care: rf.gatekeeping_care,
             gatekeeping_rate_cut: check_fraction(
                 "referral.gatekeeping_rate_cut",
                 rf.gatekeeping_rate_cut,

@@ -11,7 +11,9 @@ mod plan;
 pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
 
-use crate::scenario::raw::{Area, Care, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull};
+use crate::scenario::raw::{
+    Area, Care, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull,
+};
 use crate::tier::{PerTier, Tier};
 
 /// Days in a simulated year (calendar dates map onto 365-day years; 29 February folds into 28).
@@ -147,6 +149,8 @@ pub struct TierSupply {
     pub beds: Option<u32>,
     /// Travel minutes for urban and rural residents.
     pub travel_minutes: [f64; 2],
+    /// Counts as inside the region for the in-region rate.
+    pub in_region: bool,
 }
 
 /// Benefits for one care type at one tier.
@@ -203,6 +207,8 @@ pub struct Referral {
     pub gatekeeping: bool,
     /// Rate points lost by unreferred care above grassroots under gatekeeping.
     pub gatekeeping_rate_cut: f64,
+    /// Which care gatekeeping covers.
+    pub gatekeeping_care: GatekeepingCare,
     /// Referred patients first in the bed queue.
     pub referred_bed_priority: bool,
     /// Wait or divert when full.
@@ -215,6 +221,14 @@ pub struct Referral {
     pub rehab_cost_per_day_yuan: f64,
     /// Probability a chronic follow-up at county or above refers the patient down.
     pub chronic_down_referral_probability: f64,
+}
+
+impl Referral {
+    /// The gatekeeping rate cut that applies to `care`, if gatekeeping covers it.
+    pub fn gatekeeping_cut(&self, care: Care) -> Option<f64> {
+        (self.gatekeeping && self.gatekeeping_care.covers(care))
+            .then_some(self.gatekeeping_rate_cut)
+    }
 }
 
 /// Signing programme.

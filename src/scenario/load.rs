@@ -295,6 +295,17 @@ fn shape_error(path: &str, message: &str) -> ScenarioError {
 
 /// Fills each per-tier table for the tiers the scenario has, so the resolved tree lists them.
 fn normalize(raw: &mut RawScenario) {
+    for (t, tier) in [
+        (Tier::Village, &mut raw.tiers.village),
+        (Tier::Township, &mut raw.tiers.township),
+        (Tier::County, &mut raw.tiers.county),
+        (Tier::Tertiary, &mut raw.tiers.tertiary),
+        (Tier::OutOfRegion, &mut raw.tiers.out_of_region),
+    ] {
+        if let Some(tier) = tier {
+            tier.in_region.get_or_insert(t.is_in_region());
+        }
+    }
     let entries = raw.tiers.entries();
     let present: [bool; 5] = std::array::from_fn(|i| entries[i].is_some());
     for c in raw.conditions.values_mut() {

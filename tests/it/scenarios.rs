@@ -21,7 +21,8 @@ const POLICIES: &[(&str, &str, &str, bool)] = &[
     // move to the listed tiers and pay less (tertiary admissions fall too, but tertiary beds are
     // nearly full, so that signal is weaker than the out-of-pocket one).
     ("heilongjiang", "oop_per_capita", "all", false),
-    ("qinghai", "grassroots_inpatient_share", "all", true),
+    // The chain is for admissions: unreferred tertiary admissions lose reimbursement.
+    ("qinghai", "admissions", "tertiary", false),
     ("shanghai-1-1-1", "signing_coverage", "all", true),
     ("xiamen", "grassroots_outpatient_share", "all", true),
     ("national-2015", "grassroots_outpatient_share", "all", true),
