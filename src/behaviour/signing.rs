@@ -1,8 +1,9 @@
 //! Family-doctor signing: who is signed at a given coverage level.
 //!
 //! Each person draws one fixed uniform number per replication (a hash of seed, replication and
-//! person, so no random stream is consumed); a person is signed while the group's coverage
-//! exceeds it. Coverage growth thus signs new people without unsigning earlier ones, and a
+//! person, so no random stream is consumed). At coverage c the engine signs exactly round(c × n)
+//! people of a group of n: those with the lowest numbers. Coverage growth thus signs new people
+//! without unsigning earlier ones, the realised coverage equals the programme's path, and a
 //! person's signing status is the same at every thread count.
 
 use rand::{Rng, SeedableRng};

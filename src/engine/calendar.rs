@@ -95,6 +95,9 @@ impl Sim<'_> {
         self.last_fee_accrual = t;
     }
 
+    /// Signs exactly round(coverage × group size) people in each group whose coverage changed:
+    /// those with the lowest fixed thresholds, so growth only adds people and the realised
+    /// coverage equals the programme's path rather than scattering around it.
     pub(super) fn update_signing(&mut self, t: f64) {
         self.accrue_fees(t);
         let model = self.model();
@@ -105,13 +108,28 @@ impl Sim<'_> {
             }
             self.signing_applied[g] = coverage;
             let start = self.group_start[g] as usize;
+            let n = group.n_people as usize;
+            let k = ((coverage * n as f64).round() as usize).min(n);
+            let key = self.signing_key;
+            let thresholds = &mut self.signing_scratch;
+            thresholds.clear();
+            thresholds.extend((start..start + n).map(|i| signing_threshold(key, i as u32)));
+            // The k-th smallest threshold is the cut-off (thresholds are distinct in practice).
+            let cutoff = match k {
+                0 => f64::NEG_INFINITY,
+                k if k == n => f64::INFINITY,
+                k => {
+                    let mut sorted = thresholds.clone();
+                    *sorted.select_nth_unstable_by(k - 1, f64::total_cmp).1
+                }
+            };
             let tier = group.signing_tier as u8;
             let mut signed = 0;
-            for (i, p) in self.people[start..start + group.n_people as usize]
+            for (p, &th) in self.people[start..start + n]
                 .iter_mut()
-                .enumerate()
+                .zip(thresholds.iter())
             {
-                let yes = signing_threshold(self.signing_key, (start + i) as u32) < coverage;
+                let yes = th <= cutoff;
                 p.signed_tier = if yes { tier } else { NO_TIER };
                 signed += yes as u64;
             }

@@ -117,6 +117,8 @@ struct Sim<'a> {
     cost_rng: Xoshiro256PlusPlus,
     signing_key: u64,
     signing_applied: Vec<f64>,
+    /// Reused buffer of one group's signing thresholds.
+    signing_scratch: Vec<f64>,
     signed_by_group: Vec<u64>,
     last_fee_accrual: f64,
     boundaries: Vec<(f64, BoundaryKind)>,
@@ -165,6 +167,7 @@ impl<'a> Sim<'a> {
             cost_rng: stream_rng(run.seed, replication, Stream::Cost),
             signing_key: stream_seed(run.seed, replication, Stream::Signing),
             signing_applied: vec![f64::NAN; model.groups.len()],
+            signing_scratch: Vec::new(),
             signed_by_group: vec![0; model.groups.len()],
             last_fee_accrual: t0,
             boundaries: boundaries(plan),

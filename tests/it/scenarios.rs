@@ -121,9 +121,9 @@ fn every_policy_moves_its_headline_metric_the_intended_way() {
         );
         let year = policy.base().run.start_year + policy.base().run.years as i32 - 1;
         let key = Breakdown::parse(tier, policy.base()).unwrap();
-        let a = headline(&values(&policy, &run(&policy, 4)), year, metric_name, key);
+        let a = headline(&values(&policy, &run(&policy, 8)), year, metric_name, key);
         let b = headline(
-            &values(&baseline, &run(&baseline, 4)),
+            &values(&baseline, &run(&baseline, 8)),
             year,
             metric_name,
             key,
