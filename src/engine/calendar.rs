@@ -111,25 +111,23 @@ impl Sim<'_> {
             let n = group.n_people as usize;
             let k = ((coverage * n as f64).round() as usize).min(n);
             let key = self.signing_key;
-            let thresholds = &mut self.signing_scratch;
-            thresholds.clear();
-            thresholds.extend((start..start + n).map(|i| signing_threshold(key, i as u32)));
-            // The k-th smallest threshold is the cut-off (thresholds are distinct in practice).
+            let threshold = |i: usize| signing_threshold(key, (start + i) as u32);
+            // The k-th smallest threshold is the cut-off (thresholds are distinct in practice);
+            // the reused buffer is reordered by the selection, so thresholds are recomputed below.
             let cutoff = match k {
                 0 => f64::NEG_INFINITY,
                 k if k == n => f64::INFINITY,
                 k => {
-                    let mut sorted = thresholds.clone();
-                    *sorted.select_nth_unstable_by(k - 1, f64::total_cmp).1
+                    let buffer = &mut self.signing_scratch;
+                    buffer.clear();
+                    buffer.extend((0..n).map(threshold));
+                    *buffer.select_nth_unstable_by(k - 1, f64::total_cmp).1
                 }
             };
             let tier = group.signing_tier as u8;
             let mut signed = 0;
-            for (p, &th) in self.people[start..start + n]
-                .iter_mut()
-                .zip(thresholds.iter())
-            {
-                let yes = th <= cutoff;
+            for (i, p) in self.people[start..start + n].iter_mut().enumerate() {
+                let yes = threshold(i) <= cutoff;
                 p.signed_tier = if yes { tier } else { NO_TIER };
                 signed += yes as u64;
             }
