@@ -11,7 +11,7 @@ impl Sim<'_> {
                 self.accrue_fees(t);
                 self.epoch = k;
                 let model = self.model();
-                self.derived = Derived::new(model);
+                self.derived = Derived::new(model, &self.active);
                 self.choice.reset(model, self.expected_wait_days);
                 for tier in Tier::ALL {
                     let cap = model.tiers[tier].as_ref().and_then(|s| s.beds);
@@ -54,8 +54,8 @@ impl Sim<'_> {
         }
         self.tally.days = t - self.year_start;
         self.tally.signed_by_group.clone_from(&self.signed_by_group);
-        for (g, group) in model.groups.iter().enumerate() {
-            self.tally.people_by_group[g] = group.n_people as u64;
+        for (g, &n) in self.active.iter().enumerate() {
+            self.tally.people_by_group[g] = n as u64;
         }
         self.expected_wait_days = PerTier(std::array::from_fn(|i| {
             let tt = &self.tally.tiers[i];
@@ -84,7 +84,39 @@ impl Sim<'_> {
             p.reset_annual();
         }
         self.choice.reset(model, self.expected_wait_days);
+        self.resize_groups(t);
         false
+    }
+
+    /// Applies each group's yearly growth at the start of a reported year: new residents arrive
+    /// with no history (unsigned, signed at the next update); leaving residents are the group's
+    /// last ones (anyone of them still in care finishes the stay). Onset rates follow the sizes.
+    fn resize_groups(&mut self, t: f64) {
+        let model = self.model();
+        let mut changed = false;
+        for (g, group) in model.groups.iter().enumerate() {
+            let n = group.n_people_in_year(self.year_index);
+            let old = self.active[g];
+            if n == old {
+                continue;
+            }
+            changed = true;
+            let start = self.group_start[g] as usize;
+            if n > old {
+                for p in &mut self.people[start + old as usize..start + n as usize] {
+                    if !p.in_care() {
+                        *p = Person::new(g as u8);
+                    }
+                }
+            }
+            self.active[g] = n;
+            self.signing_applied[g] = f64::NAN;
+        }
+        if changed {
+            self.derived = Derived::new(model, &self.active);
+            self.refill_onsets(t);
+            self.update_signing(t);
+        }
     }
 
     fn accrue_fees(&mut self, t: f64) {
@@ -108,7 +140,7 @@ impl Sim<'_> {
             }
             self.signing_applied[g] = coverage;
             let start = self.group_start[g] as usize;
-            let n = group.n_people as usize;
+            let n = self.active[g] as usize;
             let k = ((coverage * n as f64).round() as usize).min(n);
             let key = self.signing_key;
             let threshold = |i: usize| signing_threshold(key, (start + i) as u32);

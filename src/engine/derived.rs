@@ -95,13 +95,13 @@ pub struct Derived {
 }
 
 impl Derived {
-    /// Builds the tables for `model`.
-    pub fn new(model: &Model) -> Self {
+    /// Builds the tables for `model` with `active[g]` people in each group.
+    pub fn new(model: &Model, active: &[u32]) -> Self {
         let mut weights = Vec::new();
         let mut pair_of = Vec::new();
         for (ci, c) in model.conditions.iter().enumerate() {
-            for (gi, g) in model.groups.iter().enumerate() {
-                weights.push(g.n_people as f64 * c.incidence_per_year[gi] / DAYS_PER_YEAR);
+            for (gi, &n) in active.iter().enumerate() {
+                weights.push(n as f64 * c.incidence_per_year[gi] / DAYS_PER_YEAR);
                 pair_of.push((gi as u8, ci as u8));
             }
         }

@@ -109,6 +109,8 @@ struct Sim<'a> {
     choice: ChoiceTable,
     people: Vec<Person>,
     group_start: Vec<u32>,
+    /// People alive in each group this year (a group's block may hold more, for growth).
+    active: Vec<u32>,
     beds: [BedPool; N_TIERS],
     events: EventQueue,
     onset_rng: Xoshiro256PlusPlus,
@@ -138,16 +140,24 @@ impl<'a> Sim<'a> {
         let model = plan.base();
         let run = &model.run;
         let t0 = -(run.warmup_years as f64) * DAYS_PER_YEAR;
-        let mut people = Vec::with_capacity(model.n_people_simulated as usize);
+        // Each group owns a block sized for its largest year; the first `active[g]` are alive.
+        let capacity: Vec<u32> = model
+            .groups
+            .iter()
+            .map(|g| g.max_people(run.years))
+            .collect();
+        let mut people = Vec::with_capacity(capacity.iter().map(|&c| c as usize).sum());
         population::advise_huge_pages(&people);
         let mut group_start = Vec::with_capacity(model.groups.len());
-        for (g, group) in model.groups.iter().enumerate() {
+        for (g, &cap) in capacity.iter().enumerate() {
             group_start.push(people.len() as u32);
-            people.extend(std::iter::repeat_n(
-                Person::new(g as u8),
-                group.n_people as usize,
-            ));
+            people.extend(std::iter::repeat_n(Person::new(g as u8), cap as usize));
         }
+        let active: Vec<u32> = model
+            .groups
+            .iter()
+            .map(|g| g.n_people_in_year(-1))
+            .collect();
         let beds = std::array::from_fn(|i| {
             BedPool::new(model.tiers.0[i].as_ref().and_then(|s| s.beds), t0)
         });
@@ -156,7 +166,8 @@ impl<'a> Sim<'a> {
             plan,
             epoch: 0,
             choice: ChoiceTable::new(model),
-            derived: Derived::new(model),
+            derived: Derived::new(model, &active),
+            active,
             people,
             group_start,
             beds,
@@ -228,12 +239,11 @@ impl<'a> Sim<'a> {
         let Some(alias) = &self.derived.onset_pairs else {
             return Onset::NEVER;
         };
-        let model = self.model();
         let rng = &mut self.onset_rng;
         let time =
             after + Distribution::<f64>::sample(&Exp1, rng) / self.derived.onset_rate_per_day;
         let (group, condition) = self.derived.pair_of[alias.sample(rng)];
-        let n = model.groups[group as usize].n_people;
+        let n = self.active[group as usize];
         let person = self.group_start[group as usize] + rng.random_range(0..n);
         let thin = rng.random();
         prefetch(&self.people[person as usize]);

@@ -250,6 +250,17 @@ impl Model {
                 signing_tier: g.signing_tier,
                 signing_path,
                 n_people: 0,
+                growth_per_year: {
+                    let g = g.growth_per_year;
+                    if !(-0.5..=0.5).contains(&g) {
+                        return Err(out_of_range(
+                            p("growth_per_year"),
+                            "a yearly growth from −0.5 to 0.5",
+                            g,
+                        ));
+                    }
+                    g
+                },
             });
         }
         if (share_sum - 1.0).abs() > 1e-6 {

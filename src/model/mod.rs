@@ -82,11 +82,28 @@ pub struct Group {
     pub signing_tier: Tier,
     /// Coverage path: (day, coverage) points, linear in between, flat after the last.
     pub signing_path: Vec<(f64, f64)>,
-    /// People simulated in this group.
+    /// People simulated in this group at the start.
     pub n_people: u32,
+    /// Yearly growth of the group's size from the start year on.
+    pub growth_per_year: f64,
 }
 
 impl Group {
+    /// People simulated in this group in reported year `k` (0 = start_year; warm-up years are
+    /// at the start size).
+    pub fn n_people_in_year(&self, k: i64) -> u32 {
+        let k = k.max(0) as i32;
+        (self.n_people as f64 * (1.0 + self.growth_per_year).powi(k)).round() as u32
+    }
+
+    /// The most people the group has in any year of a run of `years` years.
+    pub fn max_people(&self, years: u32) -> u32 {
+        (0..years as i64)
+            .map(|k| self.n_people_in_year(k))
+            .max()
+            .unwrap_or(self.n_people)
+    }
+
     /// Signing coverage the programme aims at on `day`.
     pub fn signing_coverage_at(&self, day: f64) -> f64 {
         let p = &self.signing_path;

@@ -120,6 +120,9 @@ pub struct RawGroup {
     /// Share of the group signed with a family doctor at the start.
     #[serde(default)]
     pub signing_coverage: f64,
+    /// Yearly growth of the group's size from start_year on (ageing, migration; −0.05 = −5% a year).
+    #[serde(default)]
+    pub growth_per_year: f64,
     /// Coverage targets; coverage grows linearly towards each in turn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub signing_targets: Vec<RawSigningTarget>,

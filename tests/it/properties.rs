@@ -118,11 +118,12 @@ fn toml_of(s: &Spec) -> String {
     for (g, w) in s.group_weights.iter().enumerate() {
         let tier = TIERS[present[g % present.len()]];
         t += &format!(
-            "[groups.g{g}]\nshare = {:?}\narea = \"{}\"\nscheme = \"s{}\"\nsigning_tier = \"{tier}\"\nsigning_coverage = {:?}\n",
+            "[groups.g{g}]\nshare = {:?}\narea = \"{}\"\nscheme = \"s{}\"\nsigning_tier = \"{tier}\"\nsigning_coverage = {:?}\ngrowth_per_year = {:?}\n",
             w / total,
             if g % 2 == 0 { "urban" } else { "rural" },
             g % 2,
             s.coverage[g % 3],
+            (s.coverage[(g + 1) % 3] - 0.5) * 0.3,
         );
     }
     for (c, (inc, lowest, emergency, chronic, p_admit, los, op, ip, cv)) in
