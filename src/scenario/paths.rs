@@ -86,7 +86,9 @@ pub fn unit_of(path: &str) -> &'static str {
         "fraction"
     } else if key == "size" {
         "people"
-    } else if key.ends_with("year") || key == "years" || key.ends_with("_years") {
+    } else if key == "year" || key == "start_year" || key == "since" {
+        "calendar year"
+    } else if key == "years" || key.ends_with("_years") {
         "years"
     } else if key.ends_with("_cv") {
         "ratio"
