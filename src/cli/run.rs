@@ -39,6 +39,9 @@ pub struct RunArgs {
     /// Replace an existing results folder.
     #[arg(long)]
     force: bool,
+    /// Also write metrics per month (metrics_monthly.csv; sets run.monthly_outputs).
+    #[arg(long)]
+    monthly: bool,
 }
 
 /// Refuses to replace existing results unless `force`, before any work is done.
@@ -64,6 +67,9 @@ pub fn run(a: RunArgs) -> Result<()> {
     }
     if let Some(s) = a.seed {
         overrides.push(format!("run.seed={s}"));
+    }
+    if a.monthly {
+        overrides.push("run.monthly_outputs=true".to_string());
     }
     let s = scenario::load(&a.scenario.scenario, &overrides)?;
     let plan = Plan::from_scenario(&s)?;
@@ -114,6 +120,16 @@ pub fn run(a: RunArgs) -> Result<()> {
         "replications.csv",
         &tables::replications_csv(model, &reps, &values),
     )?;
+    if model.run.monthly_outputs {
+        let monthly: Vec<_> = results
+            .iter()
+            .map(|r| metrics::monthly_metric_values(model, r))
+            .collect();
+        staging.write(
+            "metrics_monthly.csv",
+            &tables::monthly_metrics_csv(model, &bands::summarise_monthly(&monthly)),
+        )?;
+    }
     staging.write(
         "summary.json",
         &report::summary_json(&model.name, reps.len(), &judged, key),

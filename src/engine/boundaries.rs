@@ -6,6 +6,7 @@ use crate::model::{DAYS_PER_YEAR, Plan};
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub(super) enum BoundaryKind {
     YearEnd { last: bool },
+    MonthEnd,
     Epoch(usize),
     Signing,
 }
@@ -13,7 +14,7 @@ pub(super) enum BoundaryKind {
 impl BoundaryKind {
     pub(super) fn order(self) -> u8 {
         match self {
-            BoundaryKind::YearEnd { .. } => 0,
+            BoundaryKind::YearEnd { .. } | BoundaryKind::MonthEnd => 0,
             BoundaryKind::Epoch(_) => 1,
             BoundaryKind::Signing => 2,
         }
@@ -35,6 +36,16 @@ pub(super) fn boundaries(plan: &Plan) -> Vec<(f64, BoundaryKind)> {
     for y in 1..=n_years {
         let end = (y as f64 * DAYS_PER_YEAR).min(run.horizon_days);
         out.push((end, BoundaryKind::YearEnd { last: y == n_years }));
+    }
+    if run.monthly_outputs {
+        for y in 0..n_years {
+            for m in 1..12 {
+                let t = y as f64 * DAYS_PER_YEAR + m as f64 * DAYS_PER_YEAR / 12.0;
+                if t < run.horizon_days {
+                    out.push((t, BoundaryKind::MonthEnd));
+                }
+            }
+        }
     }
     for (k, e) in plan.epochs.iter().enumerate().skip(1) {
         out.push((e.start_day, BoundaryKind::Epoch(k)));

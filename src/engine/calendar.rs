@@ -7,6 +7,10 @@ impl Sim<'_> {
     pub(super) fn boundary(&mut self, t: f64, kind: BoundaryKind) -> bool {
         match kind {
             BoundaryKind::YearEnd { last } => self.year_end(t, last),
+            BoundaryKind::MonthEnd => {
+                self.month_end(t);
+                false
+            }
             BoundaryKind::Epoch(k) => {
                 self.accrue_fees(t);
                 self.epoch = k;
@@ -39,24 +43,56 @@ impl Sim<'_> {
         }
     }
 
-    fn year_end(&mut self, t: f64, last: bool) -> bool {
-        self.update_signing(t);
+    /// Closes the current period (a month, or the year when months are not reported) at `t`:
+    /// records end-of-period stocks and occupancy, and starts a fresh tally.
+    fn close_period(&mut self, t: f64) -> YearTally {
         for pool in &mut self.beds {
             pool.advance(t);
         }
-        let model = self.model();
-        for (i, pool) in self.beds.iter().enumerate() {
+        for (i, pool) in self.beds.iter_mut().enumerate() {
             let tt = &mut self.tally.tiers[i];
             tt.busy_bed_days = pool.busy_bed_days;
             tt.available_bed_days = pool.available_bed_days;
             tt.in_bed_at_end = pool.busy() as u64;
             tt.waiting_at_end = pool.waiting() as u64;
+            pool.reset_integrals();
         }
-        self.tally.days = t - self.year_start;
+        self.tally.days = t - self.period_start;
         self.tally.signed_by_group.clone_from(&self.signed_by_group);
         for (g, &n) in self.active.iter().enumerate() {
             self.tally.people_by_group[g] = n as u64;
         }
+        self.period_start = t;
+        let next = YearTally {
+            month: self.tally.month + 1,
+            ..YearTally::new(self.tally.year, self.active.len())
+        };
+        std::mem::replace(&mut self.tally, next)
+    }
+
+    /// Closes a month (reported years only) and adds it to the year so far.
+    fn month_end(&mut self, t: f64) {
+        let month = self.close_period(t);
+        if self.year_index >= 0 {
+            self.months.push(month.clone());
+        }
+        self.year_so_far.absorb(&month);
+    }
+
+    fn year_end(&mut self, t: f64, last: bool) -> bool {
+        self.update_signing(t);
+        let model = self.model();
+        let last_month = self.close_period(t);
+        if self.year_index >= 0 && model.run.monthly_outputs {
+            self.months.push(last_month.clone());
+        }
+        let mut year = std::mem::replace(
+            &mut self.year_so_far,
+            YearTally::new(self.tally.year + 1, self.active.len()),
+        );
+        year.absorb(&last_month);
+        year.month = 0;
+        self.tally = year;
         self.expected_wait_days = PerTier(std::array::from_fn(|i| {
             let tt = &self.tally.tiers[i];
             if tt.admissions > 0 {
@@ -74,12 +110,11 @@ impl Sim<'_> {
         if last {
             return true;
         }
-        for pool in &mut self.beds {
-            pool.reset_integrals();
-        }
         self.year_index += 1;
-        self.year_start = t;
-        self.tally = YearTally::new(self.tally.year + 1, model.groups.len());
+        self.tally = YearTally {
+            month: 1,
+            ..YearTally::new(self.tally.year + 1, model.groups.len())
+        };
         for p in &mut self.people {
             p.reset_annual();
         }

@@ -75,6 +75,8 @@ pub struct ReplicationResult {
     pub waiting_at_start: [u64; N_TIERS],
     /// People flagged as in a bed or queue at the end (equals beds in use plus queue lengths).
     pub people_in_care_at_end: u64,
+    /// One tally per reported month, when `run.monthly_outputs` is set (else empty).
+    pub months: Vec<YearTally>,
 }
 
 /// Runs replication `replication` of `plan`.
@@ -99,6 +101,7 @@ pub fn simulate_unless_cancelled(
         in_bed_at_start: sim.in_bed_at_start,
         waiting_at_start: sim.waiting_at_start,
         people_in_care_at_end: sim.people.iter().filter(|p| p.in_care()).count() as u64,
+        months: sim.months,
     })
 }
 
@@ -127,7 +130,12 @@ struct Sim<'a> {
     /// The next onsets, drawn ahead so their people's state is prefetched in time.
     onsets: OnsetQueue,
     year_index: i64,
-    year_start: f64,
+    /// Start of the period (month or year) being tallied.
+    period_start: f64,
+    /// Closed months of the current year.
+    year_so_far: YearTally,
+    /// Monthly tallies of reported years, when the scenario asks for them.
+    months: Vec<YearTally>,
     tally: YearTally,
     years: Vec<YearTally>,
     expected_wait_days: PerTier<f64>,
@@ -184,7 +192,9 @@ impl<'a> Sim<'a> {
             boundaries: boundaries(plan),
             onsets: OnsetQueue::default(),
             year_index: -(run.warmup_years as i64),
-            year_start: t0,
+            period_start: t0,
+            year_so_far: YearTally::new(first_year, model.groups.len()),
+            months: Vec::new(),
             tally: YearTally::new(first_year, model.groups.len()),
             years: Vec::with_capacity(run.years as usize),
             expected_wait_days: PerTier::splat(0.0),

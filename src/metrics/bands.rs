@@ -57,26 +57,44 @@ impl Band {
     }
 }
 
-/// Identifies a row of metrics.csv.
+/// Identifies a row of metrics.csv: (year, metric, breakdown).
 pub type RowKey = (i32, usize, Breakdown);
 
-/// Values of every (year, metric, breakdown) across replications, in output order.
-pub fn collect(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Vec<f64>> {
-    let mut rows: BTreeMap<RowKey, Vec<f64>> = BTreeMap::new();
+/// Identifies a row of metrics_monthly.csv: (year, month, metric, breakdown).
+pub type MonthKey = (i32, u8, usize, Breakdown);
+
+fn collect_by<K: Ord>(
+    per_replication: &[Vec<MetricValue>],
+    key: impl Fn(&MetricValue) -> K,
+) -> BTreeMap<K, Vec<f64>> {
+    let mut rows: BTreeMap<K, Vec<f64>> = BTreeMap::new();
     for values in per_replication {
         for v in values {
-            rows.entry((v.year, v.metric, v.breakdown))
-                .or_default()
-                .push(v.value);
+            rows.entry(key(v)).or_default().push(v.value);
         }
     }
     rows
 }
 
-/// Bands for every row.
+/// Values of every (year, metric, breakdown) across replications, in output order.
+pub fn collect(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Vec<f64>> {
+    collect_by(per_replication, |v| (v.year, v.metric, v.breakdown))
+}
+
+/// Bands for every yearly row.
 pub fn summarise(per_replication: &[Vec<MetricValue>]) -> BTreeMap<RowKey, Band> {
     collect(per_replication)
         .into_iter()
         .map(|(k, v)| (k, Band::of(&v)))
         .collect()
+}
+
+/// Bands for every monthly row.
+pub fn summarise_monthly(per_replication: &[Vec<MetricValue>]) -> BTreeMap<MonthKey, Band> {
+    collect_by(per_replication, |v| {
+        (v.year, v.month, v.metric, v.breakdown)
+    })
+    .into_iter()
+    .map(|(k, v)| (k, Band::of(&v)))
+    .collect()
 }

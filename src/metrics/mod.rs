@@ -52,11 +52,13 @@ impl Breakdown {
     }
 }
 
-/// One metric value of one replication in one year.
+/// One metric value of one replication in one year (or month).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MetricValue {
     /// Calendar year.
     pub year: i32,
+    /// Month 1–12 for monthly values, 0 for yearly ones.
+    pub month: u8,
     /// Index into [`METRICS`].
     pub metric: usize,
     /// Breakdown.
@@ -69,11 +71,22 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
-/// Every defined metric value of one replication, in catalogue order (undefined ratios are left out).
+/// Every defined yearly metric value of one replication, in catalogue order (undefined ratios
+/// are left out).
 pub fn metric_values(model: &Model, result: &ReplicationResult) -> Vec<MetricValue> {
     let mut out = Vec::new();
     for y in &result.years {
         year_values(model, y, &mut out);
+    }
+    out
+}
+
+/// Every defined monthly metric value of one replication (empty unless months were recorded).
+/// Flows are per month ("visits" is visits in that month).
+pub fn monthly_metric_values(model: &Model, result: &ReplicationResult) -> Vec<MetricValue> {
+    let mut out = Vec::new();
+    for m in &result.months {
+        year_values(model, m, &mut out);
     }
     out
 }
@@ -149,6 +162,7 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
             if value.is_finite() {
                 out.push(MetricValue {
                     year: y.year,
+                    month: y.month,
                     metric: mi,
                     breakdown,
                     value: value * scale,

@@ -41,12 +41,14 @@ pub struct TierTally {
     pub waiting_at_end: u64,
 }
 
-/// Everything recorded for one simulated year of one replication.
+/// Everything recorded for one simulated year (or month) of one replication.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct YearTally {
     /// Calendar year.
     pub year: i32,
-    /// Days simulated in this year (365, or less for a short final year).
+    /// Month 1–12 for a monthly tally, 0 for a whole year.
+    pub month: u8,
+    /// Days simulated in this period (365, or less for a short final year).
     pub days: f64,
     /// Per-tier counts.
     pub tiers: [TierTally; N_TIERS],
@@ -70,6 +72,36 @@ impl YearTally {
             signed_by_group: vec![0; n_groups],
             people_by_group: vec![0; n_groups],
             ..Default::default()
+        }
+    }
+
+    /// Adds a later period of the same year: flows add up, end-of-period stocks (beds in use,
+    /// queues, signed residents, group sizes) are the later period's.
+    pub fn absorb(&mut self, later: &YearTally) {
+        self.days += later.days;
+        self.episodes += later.episodes;
+        self.self_care += later.self_care;
+        self.programme_cost_yuan += later.programme_cost_yuan;
+        self.signed_by_group.clone_from(&later.signed_by_group);
+        self.people_by_group.clone_from(&later.people_by_group);
+        for (a, b) in self.tiers.iter_mut().zip(&later.tiers) {
+            a.visits += b.visits;
+            a.admissions += b.admissions;
+            a.discharges += b.discharges;
+            a.referrals_up += b.referrals_up;
+            a.referrals_down += b.referrals_down;
+            a.diversions += b.diversions;
+            a.admissions_unplaced += b.admissions_unplaced;
+            a.busy_bed_days += b.busy_bed_days;
+            a.available_bed_days += b.available_bed_days;
+            a.wait_days += b.wait_days;
+            a.stay_days += b.stay_days;
+            a.outpatient_cost_yuan += b.outpatient_cost_yuan;
+            a.inpatient_cost_yuan += b.inpatient_cost_yuan;
+            a.fund_yuan += b.fund_yuan;
+            a.oop_yuan += b.oop_yuan;
+            a.in_bed_at_end = b.in_bed_at_end;
+            a.waiting_at_end = b.waiting_at_end;
         }
     }
 }

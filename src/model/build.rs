@@ -1,12 +1,12 @@
 //! Validation: from the raw scenario to a [`Model`] whose invariants hold.
 
 use super::*;
-use crate::metrics::catalog::{self, Breakdowns};
-use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario, TargetBasis};
+use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::N_TIERS;
 
 use super::checks::*;
+use super::targets::build_targets;
 
 /// Per-tier values: present tiers take their value; a value at an absent tier is an error.
 fn per_tier<T: Copy, U: Copy + Default>(
@@ -81,6 +81,7 @@ impl Model {
             warmup_years: r.warmup_years,
             replications: r.replications,
             seed: r.seed,
+            monthly_outputs: r.monthly_outputs,
         };
 
         let size = raw.population.size;
@@ -545,91 +546,7 @@ impl Model {
             },
         };
 
-        let mut targets = Vec::new();
-        // The last year with any simulated day (a short horizon_days ends the run early).
-        let last_year = run.start_year + ((run.horizon_days / DAYS_PER_YEAR).ceil() as i32 - 1);
-        for (i, t) in raw.targets.iter().enumerate() {
-            let p = |k: &str| format!("targets.{i}.{k}");
-            let Some((_, info)) = catalog::metric(&t.metric) else {
-                let names = catalog::METRICS.iter().map(|m| m.name);
-                let hint = crate::scenario::paths::suggest(&t.metric, names)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| "; see docs/scenario.md for metric names".into());
-                return Err(reference(
-                    p("metric"),
-                    format!("unknown metric `{}`{hint}", t.metric),
-                ));
-            };
-            let ok_key = t.tier == "all"
-                || match info.breakdowns {
-                    Breakdowns::AllOnly => false,
-                    Breakdowns::Tiers => {
-                        Tier::from_name(&t.tier).is_some_and(|x| present[x.index()])
-                    }
-                    Breakdowns::Groups => raw.groups.contains_key(&t.tier),
-                };
-            if !ok_key {
-                let what = match info.breakdowns {
-                    Breakdowns::AllOnly => "\"all\"".to_string(),
-                    Breakdowns::Tiers => "\"all\" or a tier defined in [tiers]".to_string(),
-                    Breakdowns::Groups => "\"all\" or a group defined in [groups]".to_string(),
-                };
-                return Err(reference(
-                    p("tier"),
-                    format!(
-                        "metric `{}` is reported for {what}, not `{}`",
-                        t.metric, t.tier
-                    ),
-                ));
-            }
-            if t.year < run.start_year || t.year > last_year {
-                return Err(out_of_range(
-                    p("year"),
-                    &format!("a year within the run, {}–{last_year}", run.start_year),
-                    t.year,
-                ));
-            }
-            let first_year = run.start_year;
-            let base_year = match (t.basis, t.since) {
-                (TargetBasis::Level, _) => None,
-                (TargetBasis::YoyChange, _) => Some(t.year - 1),
-                (TargetBasis::ChangeSince, Some(y)) => Some(y),
-                (TargetBasis::ChangeSince, None) => {
-                    return Err(ScenarioError::new(
-                        ErrorKind::Shape,
-                        "basis = \"change_since\" needs `since`, the year to compare with",
-                    )
-                    .at_path(p("since")));
-                }
-            };
-            if let Some(b) = base_year
-                && (b < first_year || b >= t.year)
-            {
-                return Err(out_of_range(
-                    p(if t.basis == TargetBasis::ChangeSince {
-                        "since"
-                    } else {
-                        "year"
-                    }),
-                    &format!(
-                        "a comparison year within the run ({first_year}–{last_year}) and before {}",
-                        t.year
-                    ),
-                    b,
-                ));
-            }
-            targets.push(Target {
-                name: t.name.clone(),
-                metric: t.metric.clone(),
-                tier: t.tier.clone(),
-                year: t.year,
-                op: t.op,
-                value: check_finite(p("value"), t.value)?,
-                basis: t.basis,
-                base_year,
-                source: t.source.clone(),
-            });
-        }
+        let targets = build_targets(raw, &run, &present)?;
 
         Ok(Model {
             name: raw.name.clone(),

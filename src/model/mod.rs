@@ -7,6 +7,7 @@
 mod build;
 mod checks;
 mod plan;
+mod targets;
 
 pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
@@ -65,6 +66,8 @@ pub struct RunSettings {
     pub replications: u32,
     /// Base seed.
     pub seed: u64,
+    /// Report metrics per month too.
+    pub monthly_outputs: bool,
 }
 
 /// A population group with its simulated size.

@@ -67,6 +67,9 @@ pub struct RawRun {
     /// Monte Carlo replications.
     #[serde(default = "default_replications")]
     pub replications: u32,
+    /// Also report metrics per month (metrics_monthly.csv).
+    #[serde(default)]
+    pub monthly_outputs: bool,
     /// Base seed; replication k uses streams derived from (seed, k).
     #[serde(default = "default_seed")]
     pub seed: u64,

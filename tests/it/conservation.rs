@@ -156,3 +156,63 @@ fn groups_grow_and_shrink_by_year_and_everything_still_balances() {
         assert!((rural - 0.8).abs() < 1e-3, "{rural}");
     }
 }
+
+#[test]
+fn months_add_up_to_years_and_do_not_change_them() {
+    let yearly = plan(&repo("tests/fixtures/region.toml"), &[]);
+    let monthly = plan(
+        &repo("tests/fixtures/region.toml"),
+        &["run.monthly_outputs=true"],
+    );
+    let a = run(&yearly, 2);
+    let b = run(&monthly, 2);
+    for (ra, rb) in a.iter().zip(&b) {
+        // Asking for months draws nothing extra: counts are identical, sums equal up to the
+        // rounding of adding month by month.
+        for (ya, yb) in ra.years.iter().zip(&rb.years) {
+            assert_eq!(
+                (ya.episodes, ya.self_care, &ya.signed_by_group),
+                (yb.episodes, yb.self_care, &yb.signed_by_group)
+            );
+            for (ta, tb) in ya.tiers.iter().zip(&yb.tiers) {
+                assert_eq!(
+                    (ta.visits, ta.admissions, ta.discharges, ta.in_bed_at_end),
+                    (tb.visits, tb.admissions, tb.discharges, tb.in_bed_at_end)
+                );
+                assert!((ta.fund_yuan - tb.fund_yuan).abs() <= 1e-9 * ta.fund_yuan.max(1.0));
+                assert!(
+                    (ta.busy_bed_days - tb.busy_bed_days).abs() <= 1e-9 * ta.busy_bed_days.max(1.0)
+                );
+            }
+        }
+        assert!(ra.months.is_empty());
+        assert_eq!(rb.months.len(), 36);
+        for y in &rb.years {
+            let months: Vec<_> = rb.months.iter().filter(|m| m.year == y.year).collect();
+            assert_eq!(
+                months.iter().map(|m| m.month).collect::<Vec<_>>(),
+                (1..=12).collect::<Vec<u8>>()
+            );
+            assert!((months.iter().map(|m| m.days).sum::<f64>() - 365.0).abs() < 1e-9);
+            for t in Tier::ALL {
+                let sum = |f: fn(&tierflow::metrics::tally::TierTally) -> f64| {
+                    months.iter().map(|m| f(&m.tiers[t.index()])).sum::<f64>()
+                };
+                let tt = &y.tiers[t.index()];
+                assert_eq!(sum(|x| x.visits as f64), tt.visits as f64);
+                assert_eq!(sum(|x| x.admissions as f64), tt.admissions as f64);
+                assert!(
+                    (sum(|x| x.fund_yuan) - tt.fund_yuan).abs() <= 1e-6 * tt.fund_yuan.max(1.0)
+                );
+                assert!(
+                    (sum(|x| x.busy_bed_days) - tt.busy_bed_days).abs()
+                        <= 1e-6 * tt.busy_bed_days.max(1.0)
+                );
+                assert_eq!(
+                    months.last().unwrap().tiers[t.index()].in_bed_at_end,
+                    tt.in_bed_at_end
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Validation of a scenario's targets: known metric, breakdown, year and comparison year.
+
+use super::checks::*;
+use super::{DAYS_PER_YEAR, RunSettings, Target};
+use crate::metrics::catalog::{self, Breakdowns};
+use crate::scenario::raw::{RawScenario, TargetBasis};
+use crate::scenario::{ErrorKind, ScenarioError};
+use crate::tier::{N_TIERS, Tier};
+
+/// Validates every target against the catalogue and the run.
+pub(super) fn build_targets(
+    raw: &RawScenario,
+    run: &RunSettings,
+    present: &[bool; N_TIERS],
+) -> Result<Vec<Target>, ScenarioError> {
+    let mut targets = Vec::new();
+    // The last year with any simulated day (a short horizon_days ends the run early).
+    let last_year = run.start_year + ((run.horizon_days / DAYS_PER_YEAR).ceil() as i32 - 1);
+    for (i, t) in raw.targets.iter().enumerate() {
+        let p = |k: &str| format!("targets.{i}.{k}");
+        let Some((_, info)) = catalog::metric(&t.metric) else {
+            let names = catalog::METRICS.iter().map(|m| m.name);
+            let hint = crate::scenario::paths::suggest(&t.metric, names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_else(|| "; see docs/scenario.md for metric names".into());
+            return Err(reference(
+                p("metric"),
+                format!("unknown metric `{}`{hint}", t.metric),
+            ));
+        };
+        let ok_key = t.tier == "all"
+            || match info.breakdowns {
+                Breakdowns::AllOnly => false,
+                Breakdowns::Tiers => Tier::from_name(&t.tier).is_some_and(|x| present[x.index()]),
+                Breakdowns::Groups => raw.groups.contains_key(&t.tier),
+            };
+        if !ok_key {
+            let what = match info.breakdowns {
+                Breakdowns::AllOnly => "\"all\"".to_string(),
+                Breakdowns::Tiers => "\"all\" or a tier defined in [tiers]".to_string(),
+                Breakdowns::Groups => "\"all\" or a group defined in [groups]".to_string(),
+            };
+            return Err(reference(
+                p("tier"),
+                format!(
+                    "metric `{}` is reported for {what}, not `{}`",
+                    t.metric, t.tier
+                ),
+            ));
+        }
+        if t.year < run.start_year || t.year > last_year {
+            return Err(out_of_range(
+                p("year"),
+                &format!("a year within the run, {}–{last_year}", run.start_year),
+                t.year,
+            ));
+        }
+        let first_year = run.start_year;
+        let base_year = match (t.basis, t.since) {
+            (TargetBasis::Level, _) => None,
+            (TargetBasis::YoyChange, _) => Some(t.year - 1),
+            (TargetBasis::ChangeSince, Some(y)) => Some(y),
+            (TargetBasis::ChangeSince, None) => {
+                return Err(ScenarioError::new(
+                    ErrorKind::Shape,
+                    "basis = \"change_since\" needs `since`, the year to compare with",
+                )
+                .at_path(p("since")));
+            }
+        };
+        if let Some(b) = base_year
+            && (b < first_year || b >= t.year)
+        {
+            return Err(out_of_range(
+                p(if t.basis == TargetBasis::ChangeSince {
+                    "since"
+                } else {
+                    "year"
+                }),
+                &format!(
+                    "a comparison year within the run ({first_year}–{last_year}) and before {}",
+                    t.year
+                ),
+                b,
+            ));
+        }
+        targets.push(Target {
+            name: t.name.clone(),
+            metric: t.metric.clone(),
+            tier: t.tier.clone(),
+            year: t.year,
+            op: t.op,
+            value: check_finite(p("value"), t.value)?,
+            basis: t.basis,
+            base_year,
+            source: t.source.clone(),
+        });
+    }
+    Ok(targets)
+}
