@@ -7,10 +7,11 @@
 //! # One step of the simulation
 //! The clock jumps to the earliest of three things; at equal times the order is
 //! boundary, then bed event, then onset.
-//! 1. **Boundary** (precomputed, in time order; at equal times year end, then epoch, then
-//!    signing): *year end* integrates bed occupancy and fees, records the year's tally (not in
-//!    warm-up), resets everyone's annual deductible and cap counters, and refreshes the choice
-//!    cache with this year's mean bed waits; *epoch* switches to the next timeline parameters
+//! 1. **Boundary** (precomputed, in time order; at equal times year or month end, then epoch,
+//!    then signing): *month end* (only when monthly outputs are asked for) closes a month's
+//!    tally; *year end* integrates bed occupancy and fees, records the year's tally (not in
+//!    warm-up), resets everyone's annual deductible and cap counters, refreshes the choice
+//!    cache with this year's mean bed waits, and applies each group's yearly growth; *epoch* switches to the next timeline parameters
 //!    (beds, rates, coefficients…) and redraws the next onset at the new rate (exact, since
 //!    onsets are Poisson); *signing* (monthly) signs or unsigns people to follow each group's
 //!    coverage path and accrues signing fees.
@@ -19,7 +20,8 @@
 //!    township bed for the rest of the stay (or they stay put if none is free).
 //! 3. **Onset**: the superposition of everyone's Poisson illness processes. A (group,
 //!    condition) pair is drawn by alias sampling in proportion to its rate, then a person
-//!    uniformly within the group. People in a bed or queue are skipped (they are already in
+//!    uniformly within the group's living members; onsets are drawn a few steps ahead so the
+//!    person's state can be prefetched. People in a bed or queue are skipped (they are already in
 //!    care), as are chronic follow-ups a signed person's long prescription makes unnecessary.
 //!    The person chooses a tier (or self-care); the visit is billed; a tier below the condition's
 //!    lowest capable tier refers up; the patient may be admitted (bed, queue or diversion), and
