@@ -193,10 +193,22 @@ fn read_chain(
         Some(toml::Value::String(rel)) => {
             let dir = path.parent().unwrap_or(Path::new("."));
             Some(read_chain(&dir.join(&rel), files, seen).map_err(|e| {
-                if e.kind == ErrorKind::Io {
-                    let mut e = locate_in(path, &text, e.at_path("extends"));
-                    e.message = format!("extends = \"{rel}\": {}", e.message);
-                    e
+                if e.kind == ErrorKind::Io && e.file.as_deref() == Some(dir.join(&rel).as_path()) {
+                    // Point at the `extends` line of this file, naming the file it could not read.
+                    let missing = dir.join(&rel);
+                    locate_in(
+                        path,
+                        &text,
+                        ScenarioError::new(
+                            ErrorKind::Extends,
+                            format!(
+                                "cannot read the base scenario `{}`: {}",
+                                missing.display(),
+                                e.message.trim_start_matches("cannot read scenario file: ")
+                            ),
+                        )
+                        .at_path("extends"),
+                    )
                 } else {
                     e
                 }
@@ -282,9 +294,16 @@ fn shape_error(path: &str, message: &str) -> ScenarioError {
         )
         .at_path(path);
     }
+    // serde names Rust types; a planner reads "a number" better than "f64".
     let message = message
         .replace("invalid type: ", "wrong type: found ")
-        .replace("missing field", "missing required key");
+        .replace("invalid value: ", "wrong value: found ")
+        .replace("missing field", "missing required key")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number ≥ 0")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected i32", "expected a whole number (a year)")
+        .replace("expected a boolean", "expected true or false");
     let err = ScenarioError::new(ErrorKind::Shape, message);
     if path.is_empty() || path == "." {
         err

@@ -249,6 +249,23 @@ fn extends_lists_only_changes_and_loops_are_caught() {
         text.lines()
             .any(|l| l.starts_with("tiers.county.beds_per_1000 ") && l.contains("2.0"))
     );
+    // A base that does not exist is reported at the `extends` line that names it.
+    let orphan = dir.path().join("orphan.toml");
+    std::fs::write(&orphan, "name = \"x\"\nextends = \"missing.toml\"\n").unwrap();
+    let out = Command::cargo_bin("tierflow")
+        .unwrap()
+        .arg("check")
+        .arg(&orphan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("orphan.toml:2:1")
+            && err.contains("cannot read the base scenario")
+            && err.contains("missing.toml"),
+        "{err}"
+    );
     let a = dir.path().join("a.toml");
     std::fs::write(&a, "extends = \"b.toml\"\n").unwrap();
     std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
