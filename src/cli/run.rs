@@ -75,6 +75,12 @@ pub fn run(a: RunArgs) -> Result<()> {
     let plan = Plan::from_scenario(&s)?;
     let model = plan.base();
     let reps: Vec<u32> = match a.replication {
+        Some(k) if k >= model.run.replications => {
+            anyhow::bail!(
+                "--replication {k}: the run has replications 0 to {}; a replication outside them belongs to no full run",
+                model.run.replications - 1
+            );
+        }
         Some(k) => vec![k],
         None => (0..model.run.replications).collect(),
     };

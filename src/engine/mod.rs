@@ -197,7 +197,10 @@ impl<'a> Sim<'a> {
             period_start: t0,
             year_so_far: YearTally::new(first_year, model.groups.len()),
             months: Vec::new(),
-            tally: YearTally::new(first_year, model.groups.len()),
+            tally: YearTally {
+                month: 1,
+                ..YearTally::new(first_year, model.groups.len())
+            },
             years: Vec::with_capacity(run.years as usize),
             expected_wait_days: PerTier::splat(0.0),
             in_bed_at_start: [0; N_TIERS],

@@ -163,7 +163,7 @@ pub const METRICS: &[MetricInfo] = &[
         "admissions/year",
         true,
         Tiers,
-        "diverted admissions that found no free bed at any higher tier",
+        "admissions that found no bed at any higher tier (divert mode, or no tier above has beds)",
     ),
     m(
         "signing_coverage",

@@ -17,7 +17,7 @@ pub struct TierTally {
     pub referrals_down: u64,
     /// Admissions turned away because this tier was full.
     pub diversions: u64,
-    /// Diverted admissions that found no bed anywhere above.
+    /// Admissions that found no bed at any tier above (divert mode, or no tier above has beds).
     pub admissions_unplaced: u64,
     /// Occupied bed-days.
     pub busy_bed_days: f64,

@@ -129,13 +129,15 @@ fn check_timeline_paths(s: &Scenario, known: &[String]) -> Result<(), ScenarioEr
             if key.starts_with("timeline.")
                 || key.starts_with("run.")
                 || key.starts_with("population.")
+                || key.starts_with("targets.")
+                || key.ends_with(".in_region")
             {
                 return Err(s.locate(
                     ScenarioError::new(
                         ErrorKind::Override,
                         format!(
-                            "the timeline cannot change `{key}` (run length, population and the \
-                             timeline itself are fixed for a run)"
+                            "the timeline cannot change `{key}` (run length, population, targets, \
+                             what counts as in region and the timeline itself are fixed for a run)"
                         ),
                     )
                     .at_path(format!("timeline.{i}.set")),

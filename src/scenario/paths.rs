@@ -48,6 +48,19 @@ pub fn unit_of(path: &str) -> &'static str {
     let key = path.rsplit('.').next().unwrap_or(path);
     let parent = path.rsplit('.').nth(1).unwrap_or("");
     let in_key_or_parent = |s: &str| key.ends_with(s) || parent.ends_with(s);
+    // Coefficients and switches first: their names contain unit words of other things.
+    if key == "cost_per_yuan" || key == "inpatient_cost_per_yuan" {
+        return "utility/yuan";
+    }
+    if key.ends_with("_enabled") || key.ends_with("_priority") || key.ends_with("_waived") {
+        return "true/false";
+    }
+    if key == "self_care_shift" || key == "self_care_utility" {
+        return "utility";
+    }
+    if key == "growth_per_year" {
+        return "fraction/year";
+    }
     if in_key_or_parent("_yuan") || key.ends_with("_yuan_per_signed_per_year") {
         if key.contains("per_signed_per_year") {
             "yuan/person/year"
@@ -64,8 +77,6 @@ pub fn unit_of(path: &str) -> &'static str {
         "beds/1000 people"
     } else if key.starts_with("travel_minutes") {
         "minutes"
-    } else if key == "cost_per_yuan" || key == "inpatient_cost_per_yuan" {
-        "utility/yuan"
     } else if key == "travel_per_hour" {
         "utility/hour"
     } else if key == "wait_per_day" {

@@ -149,3 +149,60 @@ fn emergencies_are_exempt_from_referral_penalties() {
         0.6
     );
 }
+
+#[test]
+fn months_are_labelled_one_to_twelve_without_warm_up() {
+    let p = plan(
+        &repo("scenarios/reference.toml"),
+        &["run.monthly_outputs=true", "run.years=2"],
+    );
+    let r = &run(&p, 1)[0];
+    let labels: Vec<(i32, u8)> = r.months.iter().map(|m| (m.year, m.month)).collect();
+    let expected: Vec<(i32, u8)> = [2024, 2025]
+        .iter()
+        .flat_map(|&y| (1..=12).map(move |m| (y, m)))
+        .collect();
+    assert_eq!(labels, expected);
+}
+
+#[test]
+fn the_timeline_cannot_change_what_is_fixed_for_a_run() {
+    let text = std::fs::read_to_string(repo("tests/fixtures/region.toml"))
+        .unwrap()
+        .replace(
+            "\"tiers.township.beds_per_1000\" = 0.8 }",
+            "\"tiers.tertiary.in_region\" = false }",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let e = tierflow::scenario::load(&path, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the timeline cannot change `tiers.tertiary.in_region`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_replication_outside_the_run_is_refused() {
+    let out = assert_cmd::Command::cargo_bin("tierflow")
+        .unwrap()
+        .current_dir(repo(""))
+        .args([
+            "run",
+            "scenarios/reference.toml",
+            "-r",
+            "2",
+            "--replication",
+            "7",
+            "-q",
+            "--out",
+            "/nonexistent/never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replications 0 to 1"));
+}

@@ -107,7 +107,8 @@ pub struct RawConditionList {
 pub enum WhenBedsFull {
     /// Wait first-come first-served (referred or signed patients first where priority is set).
     Wait,
-    /// Go to the next tier up with a free bed; if none, the admission is reported as diverted.
+    /// Go to the next tier up with a free bed (a diversion); if none has one, the admission is
+    /// also counted as unplaced.
     Divert,
 }
 
