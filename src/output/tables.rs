@@ -11,49 +11,50 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
-/// metrics.csv: `year,metric,tier,mean,sd,p5,p50,p95`.
-pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
+const BAND_COLUMNS: [&str; 5] = ["mean", "sd", "p5", "p50", "p95"];
+
+/// A bands table: the `leading` columns (period, metric, tier) then the five band columns.
+fn bands_csv<'a>(header: &[&str], rows: impl Iterator<Item = (Vec<String>, &'a Band)>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["year", "metric", "tier", "mean", "sd", "p5", "p50", "p95"])
+    w.write_record(header.iter().chain(&BAND_COLUMNS))
         .expect("writing to memory cannot fail");
-    for ((year, metric, key), b) in bands {
-        w.write_record([
-            year.to_string(),
-            METRICS[*metric].name.to_string(),
-            key.label(model),
-            num(b.mean),
-            num(b.sd),
-            num(b.p5),
-            num(b.p50),
-            num(b.p95),
-        ])
-        .expect("writing to memory cannot fail");
+    for (mut leading, b) in rows {
+        leading.extend([b.mean, b.sd, b.p5, b.p50, b.p95].map(num));
+        w.write_record(&leading)
+            .expect("writing to memory cannot fail");
     }
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// metrics.csv: `year,metric,tier,mean,sd,p5,p50,p95`.
+pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
+    let rows = bands.iter().map(|((year, metric, key), b)| {
+        (
+            vec![
+                year.to_string(),
+                METRICS[*metric].name.to_string(),
+                key.label(model),
+            ],
+            b,
+        )
+    });
+    bands_csv(&["year", "metric", "tier"], rows)
+}
+
 /// metrics_monthly.csv: `year,month,metric,tier,mean,sd,p5,p50,p95` (flows per month).
 pub fn monthly_metrics_csv(model: &Model, bands: &BTreeMap<MonthKey, Band>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "year", "month", "metric", "tier", "mean", "sd", "p5", "p50", "p95",
-    ])
-    .expect("writing to memory cannot fail");
-    for ((year, month, metric, key), b) in bands {
-        w.write_record([
-            year.to_string(),
-            month.to_string(),
-            METRICS[*metric].name.to_string(),
-            key.label(model),
-            num(b.mean),
-            num(b.sd),
-            num(b.p5),
-            num(b.p50),
-            num(b.p95),
-        ])
-        .expect("writing to memory cannot fail");
-    }
-    w.into_inner().expect("writing to memory cannot fail")
+    let rows = bands.iter().map(|((year, month, metric, key), b)| {
+        (
+            vec![
+                year.to_string(),
+                month.to_string(),
+                METRICS[*metric].name.to_string(),
+                key.label(model),
+            ],
+            b,
+        )
+    });
+    bands_csv(&["year", "month", "metric", "tier"], rows)
 }
 
 /// replications.csv: `replication,year,metric,tier,value`.

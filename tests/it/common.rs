@@ -8,6 +8,7 @@ use tierflow::metrics::{Breakdown, MetricValue, metric_values};
 use tierflow::model::Plan;
 use tierflow::monte_carlo::run_replications;
 use tierflow::scenario;
+use tierflow::tier::Tier;
 
 /// Path of a file in the repository.
 pub fn repo(rel: &str) -> PathBuf {
@@ -57,4 +58,24 @@ pub fn mean_se(xs: &[f64]) -> (f64, f64) {
     let m = xs.iter().sum::<f64>() / n;
     let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
     (m, (var / n).sqrt())
+}
+
+/// Asserts that, tier by tier and year by year, in bed at the start + admissions = discharges +
+/// in bed at the end; returns the patients in bed at the end of the run by tier.
+pub fn assert_beds_conserved(r: &ReplicationResult) -> [u64; 5] {
+    let mut in_bed = r.in_bed_at_start;
+    for y in &r.years {
+        for t in Tier::ALL {
+            let tt = &y.tiers[t.index()];
+            assert_eq!(
+                in_bed[t.index()] + tt.admissions,
+                tt.discharges + tt.in_bed_at_end,
+                "beds not conserved at {} in {}",
+                t.name(),
+                y.year
+            );
+            in_bed[t.index()] = tt.in_bed_at_end;
+        }
+    }
+    in_bed
 }

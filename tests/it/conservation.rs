@@ -129,17 +129,7 @@ fn groups_grow_and_shrink_by_year_and_everything_still_balances() {
             sizes,
             vec![(12_000, 8_000), (13_200, 7_600), (14_520, 7_220)]
         );
-        let mut in_bed = r.in_bed_at_start;
-        for y in &r.years {
-            for t in Tier::ALL {
-                let tt = &y.tiers[t.index()];
-                assert_eq!(
-                    in_bed[t.index()] + tt.admissions,
-                    tt.discharges + tt.in_bed_at_end
-                );
-                in_bed[t.index()] = tt.in_bed_at_end;
-            }
-        }
+        assert_beds_conserved(r);
     }
     let vals = values(&p, &results);
     let episodes = |y| {
