@@ -12,7 +12,8 @@
 //!
 //! The fund share is computed first and out-of-pocket is the rest, so fund + oop = cost.
 
-use crate::model::{Benefit, Scheme};
+use crate::model::{Benefit, Referral, Scheme};
+use crate::scenario::raw::Care;
 use crate::scenario::raw::UpwardDeductible;
 use crate::tier::Tier;
 
@@ -66,6 +67,26 @@ pub fn effective_rate(
         cut = cut.max(g);
     }
     (rate - cut).max(0.0)
+}
+
+/// The rate `scheme` pays for `care` of `condition` at `tier`: condition lists applied, then
+/// unreferred-care penalties and gatekeeping for how the patient arrived.
+pub fn rate_for(
+    scheme: &Scheme,
+    referral: &Referral,
+    care: Care,
+    condition: usize,
+    tier: Tier,
+    arrival: Arrival,
+) -> f64 {
+    let c = care as usize;
+    effective_rate(
+        scheme.rate_by_condition[condition][c][tier],
+        &scheme.benefits[c][tier],
+        tier,
+        arrival,
+        referral.gatekeeping_cut(care),
+    )
 }
 
 /// Splits an outpatient bill, updating the person's annual deductible progress and fund total.

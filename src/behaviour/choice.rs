@@ -277,18 +277,17 @@ pub fn expected_out_of_pocket(
 ) -> ExpectedOutOfPocket {
     let cond = &model.conditions[condition];
     let scheme = &model.schemes[model.groups[group].scheme];
-    let gate_visit = model.referral.gatekeeping_cut(Care::Outpatient);
-    let gate_admission = model.referral.gatekeeping_cut(Care::Inpatient);
     let mut progress = progress_yuan;
     let mut fund = fund_paid_yuan;
     let visit = |t: Tier, arrival: Arrival, progress: &mut f32, fund: &mut f32| {
         let benefit = &scheme.benefits[0][t];
-        let rate = insurance::effective_rate(
-            scheme.rate_by_condition[condition][0][t],
-            benefit,
+        let rate = insurance::rate_for(
+            scheme,
+            &model.referral,
+            Care::Outpatient,
+            condition,
             t,
             arrival,
-            gate_visit,
         );
         insurance::split_outpatient(cond.outpatient_cost_yuan[t], rate, benefit, progress, fund)
             .oop_yuan
@@ -305,12 +304,13 @@ pub fn expected_out_of_pocket(
     let p_admit = cond.admission_probability[treating];
     if p_admit > 0.0 {
         let benefit = &scheme.benefits[1][treating];
-        let rate = insurance::effective_rate(
-            scheme.rate_by_condition[condition][1][treating],
-            benefit,
+        let rate = insurance::rate_for(
+            scheme,
+            &model.referral,
+            Care::Inpatient,
+            condition,
             treating,
             arrival,
-            gate_admission,
         );
         let deductible = insurance::inpatient_deductible(scheme, treating, arrival);
         let mut annual = 0.0f32;

@@ -364,13 +364,7 @@ impl<'a> Sim<'a> {
         let scheme = &model.schemes[model.groups[person.group as usize].scheme];
         let benefit = &scheme.benefits[0][tier];
         let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut self.cost_rng);
-        let rate = insurance::effective_rate(
-            scheme.rate_by_condition[c][0][tier],
-            benefit,
-            tier,
-            arrival,
-            model.referral.gatekeeping_cut(Care::Outpatient),
-        );
+        let rate = insurance::rate_for(scheme, &model.referral, Care::Outpatient, c, tier, arrival);
         let split = insurance::split_outpatient(
             cost,
             rate,
@@ -461,13 +455,7 @@ impl<'a> Sim<'a> {
         let person = &mut self.people[idx as usize];
         let scheme = &model.schemes[model.groups[person.group as usize].scheme];
         let benefit = &scheme.benefits[1][tier];
-        let rate = insurance::effective_rate(
-            scheme.rate_by_condition[c][1][tier],
-            benefit,
-            tier,
-            arrival,
-            model.referral.gatekeeping_cut(Care::Inpatient),
-        );
+        let rate = insurance::rate_for(scheme, &model.referral, Care::Inpatient, c, tier, arrival);
         let deductible = insurance::inpatient_deductible(scheme, tier, arrival);
         let split = insurance::split_inpatient(
             cost,

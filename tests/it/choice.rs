@@ -58,39 +58,35 @@ fn shares_match_the_closed_form_logit_without_capacity_limits() {
     }
 }
 
+/// Checks the reference model's mean occupancy by tier (6 replications) against `expected`.
+fn assert_occupancy(warmup_years: u32, expected: [f64; 3], tolerance: f64) {
+    let warmup = format!("run.warmup_years={warmup_years}");
+    let p = plan(
+        &repo("scenarios/reference.toml"),
+        &["run.replications=6", warmup.as_str()],
+    );
+    let vals = values(&p, &run(&p, 6));
+    for (t, expected) in [Tier::Township, Tier::County, Tier::Tertiary]
+        .into_iter()
+        .zip(expected)
+    {
+        let occ = vals
+            .iter()
+            .map(|v| value(v, 2024, "bed_occupancy", Breakdown::Tier(t)).unwrap())
+            .sum::<f64>()
+            / vals.len() as f64;
+        assert!(
+            (occ - expected).abs() < tolerance,
+            "warm-up {warmup_years}: {}: {occ}",
+            t.name()
+        );
+    }
+}
+
 #[test]
 fn reference_occupancy_matches_the_peer_model() {
     // Starting empty, one year: about 0.52 township, 0.74 county, 0.56 tertiary (issue #2).
-    let p = plan(&repo("scenarios/reference.toml"), &["run.replications=6"]);
-    let vals = values(&p, &run(&p, 6));
-    for (t, expected) in [
-        (Tier::Township, 0.52),
-        (Tier::County, 0.74),
-        (Tier::Tertiary, 0.56),
-    ] {
-        let occ = vals
-            .iter()
-            .map(|v| value(v, 2024, "bed_occupancy", Breakdown::Tier(t)).unwrap())
-            .sum::<f64>()
-            / vals.len() as f64;
-        assert!((occ - expected).abs() < 0.02, "{}: {occ}", t.name());
-    }
+    assert_occupancy(0, [0.52, 0.74, 0.56], 0.02);
     // With a year of warm-up the occupancy approaches the steady state 0.534, 0.772, 0.576.
-    let warm = plan(
-        &repo("scenarios/reference.toml"),
-        &["run.replications=6", "run.warmup_years=1"],
-    );
-    let vals = values(&warm, &run(&warm, 6));
-    for (t, expected) in [
-        (Tier::Township, 0.534),
-        (Tier::County, 0.772),
-        (Tier::Tertiary, 0.576),
-    ] {
-        let occ = vals
-            .iter()
-            .map(|v| value(v, 2024, "bed_occupancy", Breakdown::Tier(t)).unwrap())
-            .sum::<f64>()
-            / vals.len() as f64;
-        assert!((occ - expected).abs() < 0.015, "{}: {occ}", t.name());
-    }
+    assert_occupancy(1, [0.534, 0.772, 0.576], 0.015);
 }

@@ -11,6 +11,17 @@ fn tierflow() -> Command {
     c
 }
 
+/// Runs tierflow with `args`, asserts success, returns stdout.
+fn stdout_of(args: &[&str]) -> String {
+    let out = tierflow().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn cli_definition_is_consistent() {
     tierflow::cli::Cli::command().debug_assert();
@@ -123,12 +134,7 @@ fn run_prints_key_metrics_and_targets() {
 
 #[test]
 fn params_lists_paths_values_and_units_and_set_overrides_them() {
-    let out = tierflow()
-        .args(["params", "scenarios/reference.toml"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(&["params", "scenarios/reference.toml"]);
     let line = text
         .lines()
         .find(|l| l.starts_with("tiers.county.beds_per_1000 "))
@@ -148,16 +154,12 @@ fn params_lists_paths_values_and_units_and_set_overrides_them() {
         text.lines()
             .any(|l| l.starts_with("referral.rehab_cost_per_day_yuan ") && l.ends_with("yuan/day"))
     );
-    let out = tierflow()
-        .args([
-            "params",
-            "scenarios/reference.toml",
-            "--set",
-            "tiers.county.beds_per_1000=3.5",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(&[
+        "params",
+        "scenarios/reference.toml",
+        "--set",
+        "tiers.county.beds_per_1000=3.5",
+    ]);
     assert!(
         text.lines()
             .any(|l| l.starts_with("tiers.county.beds_per_1000 ") && l.contains("3.5"))
@@ -166,12 +168,7 @@ fn params_lists_paths_values_and_units_and_set_overrides_them() {
 
 #[test]
 fn check_describes_the_run_without_running() {
-    let out = tierflow()
-        .args(["check", "tests/fixtures/region.toml"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = stdout_of(&["check", "tests/fixtures/region.toml"]);
     assert!(
         text.contains("is valid") && text.contains("simulated 20000") && text.contains("episodes"),
         "{text}"

@@ -30,6 +30,19 @@ pub fn plan_from_str(toml: &str, overrides: &[&str]) -> Plan {
     plan(&path, overrides)
 }
 
+/// The error a scenario text gives when loaded and validated (panics if it is valid).
+pub fn error_of(toml: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, toml).unwrap();
+    match scenario::load(&path, &[]) {
+        Ok(s) => Plan::from_scenario(&s)
+            .expect_err("the scenario should be invalid")
+            .to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
 /// Runs replications 0..n on two threads.
 pub fn run(plan: &Plan, n: u32) -> Vec<ReplicationResult> {
     let reps: Vec<u32> = (0..n).collect();

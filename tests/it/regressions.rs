@@ -98,13 +98,7 @@ fn invalid_combinations_are_refused_with_reasons() {
             "down_referral_probability = { county",
             "down_referral_probability = { township = 0.5, county",
         );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let s = tierflow::scenario::load(&path, &[]).unwrap();
-    let e = tierflow::model::Plan::from_scenario(&s)
-        .unwrap_err()
-        .to_string();
+    let e = error_of(&text);
     assert!(
         e.contains("down-referral is from county") && e.contains("s.toml:"),
         "{e}"
@@ -124,13 +118,7 @@ fn a_group_cannot_shadow_a_tier_or_the_region() {
     let text = std::fs::read_to_string(repo("scenarios/reference.toml"))
         .unwrap()
         .replace("[groups.everyone]", "[groups.county]");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let s = tierflow::scenario::load(&path, &[]).unwrap();
-    let e = tierflow::model::Plan::from_scenario(&s)
-        .unwrap_err()
-        .to_string();
+    let e = error_of(&text);
     assert!(e.contains("a group cannot be called `county`"), "{e}");
 }
 
@@ -173,12 +161,7 @@ fn the_timeline_cannot_change_what_is_fixed_for_a_run() {
             "\"tiers.township.beds_per_1000\" = 0.8 }",
             "\"tiers.tertiary.in_region\" = false }",
         );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, text).unwrap();
-    let e = tierflow::scenario::load(&path, &[])
-        .unwrap_err()
-        .to_string();
+    let e = error_of(&text);
     assert!(
         e.contains("the timeline cannot change `tiers.tertiary.in_region`"),
         "{e}"

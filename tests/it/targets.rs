@@ -70,13 +70,7 @@ fn change_targets_need_their_base_year_in_the_run() {
         "{}[[targets]]\nname = \"x\"\nmetric = \"visits\"\nyear = 2014\nop = \"<=\"\nvalue = -0.1\nbasis = \"yoy_change\"\n",
         &text[..start]
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.toml");
-    std::fs::write(&path, bad).unwrap();
-    let s = tierflow::scenario::load(&path, &[]).unwrap();
-    let e = tierflow::model::Plan::from_scenario(&s)
-        .unwrap_err()
-        .to_string();
+    let e = error_of(&bad);
     assert!(
         e.contains("targets.0.year") && e.contains("comparison year within the run"),
         "{e}"
