@@ -2,10 +2,12 @@
 //! health system (China's 分级诊疗 reform).
 //!
 //! Data flows one way: [`scenario`] (TOML) → [`model`] (validated) → [`engine`] (one
-//! replication) run in parallel by [`monte_carlo`] → [`metrics`] (bands, targets) → [`output`].
+//! replication) run in parallel by [`monte_carlo`] → [`metrics`] (bands, targets) → [`output`] and [`chart`]. [`study`] runs many
+//! scenarios at once (sweeps, comparisons, sensitivity).
 //! docs/architecture.md has the code map.
 
 pub mod behaviour;
+pub mod chart;
 pub mod cli;
 pub mod engine;
 pub mod insurance;

@@ -6,6 +6,8 @@
 
 mod interrupt;
 mod params;
+mod plot;
+mod progress;
 mod run;
 
 use std::io::Write;
@@ -33,6 +35,39 @@ pub struct ScenarioArgs {
     pub set: Vec<String>,
 }
 
+/// Chart options every command that writes results takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ChartArgs {
+    /// Language of chart labels.
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: crate::chart::Lang,
+    /// TrueType/OpenType font for chart text (e.g. for Chinese scenario or group names).
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// Write no charts (CSV and JSON only; `tierflow plot DIR` can draw them later).
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+impl ChartArgs {
+    /// Draws the charts of results folder `dir`, unless `--no-charts`.
+    pub fn draw(&self, dir: &std::path::Path) -> anyhow::Result<()> {
+        if self.no_charts {
+            return Ok(());
+        }
+        crate::chart::draw_folder(dir, &self.options())?;
+        Ok(())
+    }
+
+    /// The chart options these arguments ask for.
+    pub fn options(&self) -> crate::chart::ChartOptions {
+        crate::chart::ChartOptions {
+            lang: self.lang,
+            font: self.font.clone(),
+        }
+    }
+}
+
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -42,6 +77,8 @@ pub enum Command {
     Params(ScenarioArgs),
     /// Validate a scenario without running it and describe what would run.
     Check(ScenarioArgs),
+    /// Redraw the charts of a results folder from its CSV files, without rerunning.
+    Plot(plot::PlotArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -57,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Params(a) => params::params(a),
         Command::Check(a) => params::check(a),
+        Command::Plot(a) => plot::plot(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

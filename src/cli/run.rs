@@ -5,10 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::{ScenarioArgs, interrupt, print};
+use super::{ChartArgs, ScenarioArgs, interrupt, print, progress};
 use crate::metrics::{self, bands, targets};
-use crate::model::Plan;
-use crate::monte_carlo::run_replications_unless_cancelled;
+use crate::monte_carlo::{Job, Prepared, run_jobs};
 use crate::output::report::{self, KeyMetric, Manifest};
 use crate::output::{Staging, tables, terminal};
 use crate::scenario;
@@ -42,10 +41,15 @@ pub struct RunArgs {
     /// Also write metrics per month (metrics_monthly.csv; sets run.monthly_outputs).
     #[arg(long)]
     monthly: bool,
+    /// Keep uncertain parameters at their central values (bands then show chance alone).
+    #[arg(long)]
+    fix_parameters: bool,
+    #[command(flatten)]
+    charts: ChartArgs,
 }
 
 /// Refuses to replace existing results unless `force`, before any work is done.
-fn check_destination(out: &std::path::Path, force: bool) -> Result<()> {
+pub(crate) fn check_destination(out: &std::path::Path, force: bool) -> Result<()> {
     if out.is_file() {
         anyhow::bail!("output folder `{}` is a file, not a folder", out.display());
     }
@@ -72,8 +76,8 @@ pub fn run(a: RunArgs) -> Result<()> {
         overrides.push("run.monthly_outputs=true".to_string());
     }
     let s = scenario::load(&a.scenario.scenario, &overrides)?;
-    let plan = Plan::from_scenario(&s)?;
-    let model = plan.base();
+    let prepared = Prepared::new(s.clone(), a.fix_parameters)?;
+    let model = prepared.plan.base();
     let reps: Vec<u32> = match a.replication {
         Some(k) if k >= model.run.replications => {
             anyhow::bail!(
@@ -101,7 +105,17 @@ pub fn run(a: RunArgs) -> Result<()> {
 
     let started = Instant::now();
     interrupt::install();
-    let results = run_replications_unless_cancelled(&plan, &reps, threads, &interrupt::STOP)?;
+    let jobs: Vec<Job> = reps
+        .iter()
+        .map(|&replication| Job {
+            scenario: &prepared,
+            replication,
+        })
+        .collect();
+    let bar = progress::bar(jobs.len() as u64, "replications", a.quiet);
+    let results = run_jobs(&jobs, threads, &interrupt::STOP, &bar, |_, _, r| Ok(r));
+    bar.finish_and_clear();
+    let results = results?;
     let wall_seconds = started.elapsed().as_secs_f64();
 
     let values: Vec<_> = results
@@ -126,6 +140,13 @@ pub fn run(a: RunArgs) -> Result<()> {
         "replications.csv",
         &tables::replications_csv(model, &reps, &values),
     )?;
+    if !prepared.uncertain().is_empty() {
+        let draws = reps
+            .iter()
+            .map(|&k| prepared.draws(k).map(|d| (k, d)))
+            .collect::<Result<Vec<_>, _>>()?;
+        staging.write("parameter_draws.csv", &tables::draws_csv(&draws))?;
+    }
     if model.run.monthly_outputs {
         let monthly: Vec<_> = results
             .iter()
@@ -140,6 +161,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         "summary.json",
         &report::summary_json(&model.name, reps.len(), &judged, key),
     )?;
+    let resolved = s.tree_with_distributions();
     let manifest = Manifest {
         tierflow_version: env!("CARGO_PKG_VERSION"),
         scenario: &model.name,
@@ -158,15 +180,17 @@ pub fn run(a: RunArgs) -> Result<()> {
         finished_unix_seconds: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        resolved_scenario: &s.tree,
+        resolved_scenario: &resolved,
+        uncertain_parameters: report::uncertainty_json(&s.uncertain, a.fix_parameters),
     };
     staging.write("manifest.json", &report::manifest_json(&manifest))?;
     staging.write(
         "scenario.resolved.toml",
-        toml::to_string_pretty(&s.tree)
+        toml::to_string_pretty(&resolved)
             .context("cannot write the resolved scenario")?
             .as_bytes(),
     )?;
+    a.charts.draw(staging.path())?;
     let dest = staging.commit()?;
 
     if !a.quiet {
@@ -184,6 +208,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             episodes as f64,
             wall_seconds
         );
+        text.push_str(&terminal::uncertainty_line(&s.uncertain, a.fix_parameters));
         text.push_str(&terminal::report(model, reps.len(), &band_rows, &judged));
         text.push_str(&format!("results: {}\n", dest.display()));
         print(&text)?;

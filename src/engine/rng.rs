@@ -23,6 +23,8 @@ pub enum Stream {
     Cost = 4,
     /// Key for the per-person signing thresholds (hashed, not drawn).
     Signing = 5,
+    /// Values of uncertain parameters, drawn before the replication starts.
+    Parameters = 6,
 }
 
 /// The seed of `stream` in `replication` under base `seed`.

@@ -50,6 +50,11 @@ impl Staging {
         })
     }
 
+    /// The temporary folder being written (charts are drawn from the files already in it).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Writes one file into the staging folder.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.tmp.join(name);

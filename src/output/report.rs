@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::metrics::bands::Band;
 use crate::metrics::targets::TargetResult;
 use crate::scenario::raw::TargetOp;
+use crate::scenario::uncertainty::Uncertain;
 
 /// A band as written to JSON.
 #[derive(Serialize)]
@@ -137,6 +138,29 @@ pub struct Manifest<'a> {
     pub finished_unix_seconds: u64,
     /// The scenario as resolved: every default filled, overrides applied.
     pub resolved_scenario: &'a toml::Table,
+    /// Parameters given as distributions, and whether replications drew them.
+    pub uncertain_parameters: UncertaintyJson<'a>,
+}
+
+/// The uncertain parameters of a run, for manifest.json and summary files.
+#[derive(Serialize)]
+pub struct UncertaintyJson<'a> {
+    /// `drawn per replication`, `fixed at central values`, or `none`.
+    pub treatment: &'static str,
+    /// Each uncertain parameter with its distribution.
+    pub parameters: &'a [Uncertain],
+}
+
+/// Describes the uncertain parameters and whether `--fix-parameters` held them at centre.
+pub fn uncertainty_json(uncertain: &[Uncertain], fixed: bool) -> UncertaintyJson<'_> {
+    UncertaintyJson {
+        treatment: match (uncertain.is_empty(), fixed) {
+            (true, _) => "none",
+            (false, true) => "fixed at central values",
+            (false, false) => "drawn per replication",
+        },
+        parameters: uncertain,
+    }
 }
 
 /// manifest.json.

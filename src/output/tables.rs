@@ -80,3 +80,17 @@ pub fn replications_csv(
     }
     w.into_inner().expect("writing to memory cannot fail")
 }
+
+/// parameter_draws.csv: `replication,path,value`, the values each replication drew.
+pub fn draws_csv(draws: &[(u32, Vec<(String, f64)>)]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["replication", "path", "value"])
+        .expect("writing to memory cannot fail");
+    for (r, values) in draws {
+        for (path, v) in values {
+            w.write_record([r.to_string(), path.clone(), num(*v)])
+                .expect("writing to memory cannot fail");
+        }
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}

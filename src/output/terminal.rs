@@ -9,6 +9,7 @@ use crate::metrics::catalog::{self, METRICS};
 use crate::metrics::targets::TargetResult;
 use crate::model::Model;
 use crate::scenario::raw::{TargetBasis, TargetOp};
+use crate::scenario::uncertainty::Uncertain;
 use crate::tier::Tier;
 
 /// Metrics shown after a run, with the breakdowns shown for each.
@@ -62,6 +63,28 @@ fn fmt_value(unit: &str, x: f64) -> String {
 
 fn unit_label(unit: &str) -> &str {
     if unit == "fraction" { "" } else { unit }
+}
+
+/// One line saying which parameters were uncertain and how they were treated (empty if none).
+pub fn uncertainty_line(uncertain: &[Uncertain], fixed: bool) -> String {
+    if uncertain.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = uncertain
+        .iter()
+        .map(|u| format!("{} ~ {}", u.path, u.dist.describe()))
+        .collect();
+    if fixed {
+        format!(
+            "parameter uncertainty off (--fix-parameters): {} held at central values; bands show chance alone\n",
+            list.join("; ")
+        )
+    } else {
+        format!(
+            "bands include parameter uncertainty: each replication draws {}\n",
+            list.join("; ")
+        )
+    }
 }
 
 /// The report printed after a run.

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::error::{ErrorKind, ScenarioError, line_col};
 use super::paths::{self, Param};
 use super::raw::RawScenario;
+use super::uncertainty::{self, Uncertain};
 use crate::tier::Tier;
 
 /// One file of an `extends` chain, kept for locating errors.
@@ -32,12 +33,26 @@ pub struct Scenario {
     pub files: Vec<SourceFile>,
     /// `--set` overrides as given.
     pub overrides: Vec<String>,
+    /// Parameters given as distributions (their central values are in `tree`): file order, then `--set` order.
+    pub uncertain: Vec<Uncertain>,
 }
 
 impl Scenario {
     /// Every settable parameter with its resolved value and unit.
     pub fn params(&self) -> Vec<Param> {
         paths::flatten(&self.tree)
+    }
+
+    /// The resolved tree with each uncertain parameter written back as its distribution, so
+    /// rerunning it reproduces the run.
+    pub fn tree_with_distributions(&self) -> toml::Table {
+        let mut tree = self.tree.clone();
+        for u in &self.uncertain {
+            let dist = toml::Table::try_from(&u.dist).expect("a distribution serialises");
+            paths::set_path(&mut tree, &u.path, toml::Value::Table(dist))
+                .expect("uncertain paths were checked at load");
+        }
+        tree
     }
 
     /// The file the user named.
@@ -63,7 +78,8 @@ impl Scenario {
 /// Loads `path`, follows `extends`, applies `overrides` (`PATH=VALUE`) and fills defaults.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
     let mut files = Vec::new();
-    let merged = read_chain(path, &mut files, &mut Vec::new())?;
+    let mut merged = read_chain(path, &mut files, &mut Vec::new())?;
+    let mut uncertain = uncertainty::extract(&mut merged).map_err(|e| locate(&files, e))?;
     let raw = deserialize(&merged).map_err(|e| locate(&files, e))?;
     let mut tree = resolved_tree(raw);
     let known: Vec<String> = paths::flatten(&tree).into_iter().map(|p| p.path).collect();
@@ -76,9 +92,19 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         })?;
         let (p, v) = (p.trim(), v.trim());
         check_known_path(p, &known).map_err(|e| e.with_origin(&format!("--set {arg}")))?;
-        let value = paths::parse_value(v).map_err(|m| {
+        let mut value = paths::parse_value(v).map_err(|m| {
             ScenarioError::new(ErrorKind::Override, format!("--set: {m}")).at_path(p)
         })?;
+        // A later value for a path replaces any earlier distribution for it.
+        uncertain.retain(|u| u.path != p);
+        if let Some(dist) = uncertainty::parse(p, &value) {
+            let dist = dist.map_err(|e| e.with_origin(&format!("--set {arg}")))?;
+            value = toml::Value::Float(dist.central());
+            uncertain.push(Uncertain {
+                path: p.to_string(),
+                dist,
+            });
+        }
         paths::set_path(&mut tree, p, value)
             .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("--set: {m}")))?;
     }
@@ -96,8 +122,10 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         tree,
         files,
         overrides: overrides.to_vec(),
+        uncertain,
     };
     check_timeline_paths(&scenario, &known)?;
+    check_uncertain_paths(&scenario)?;
     Ok(scenario)
 }
 
@@ -121,6 +149,29 @@ pub fn check_known_path(path: &str, known: &[String]) -> Result<(), ScenarioErro
         ScenarioError::new(ErrorKind::Override, format!("unknown parameter path{hint}"))
             .at_path(path),
     )
+}
+
+/// A distribution must sit on one number of the resolved scenario, not on a shorthand that
+/// defaults expand into several parameters.
+fn check_uncertain_paths(s: &Scenario) -> Result<(), ScenarioError> {
+    let params = s.params();
+    for u in &s.uncertain {
+        let ok = params
+            .iter()
+            .any(|p| p.path == u.path && p.value.parse::<f64>().is_ok());
+        if !ok {
+            return Err(s.locate(
+                ScenarioError::new(
+                    ErrorKind::Shape,
+                    "a distribution must replace one number that `tierflow params` lists; \
+                     this key expands to several parameters or is not a number, so give each \
+                     listed path its own distribution",
+                )
+                .at_path(&u.path),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_timeline_paths(s: &Scenario, known: &[String]) -> Result<(), ScenarioError> {

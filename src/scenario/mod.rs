@@ -7,6 +7,7 @@ pub mod error;
 pub mod load;
 pub mod paths;
 pub mod raw;
+pub mod uncertainty;
 
 pub use error::{ErrorKind, ScenarioError};
 pub use load::{Scenario, SourceFile, load};

@@ -1,0 +1,236 @@
+//! Charts, PNG and SVG, drawn from the CSV files of a results folder.
+//!
+//! Charts read only what a results folder holds (never in-memory results), so `tierflow plot
+//! DIR` redraws exactly what the run drew. Text is rendered with fonts compiled into the binary
+//! (plotters' `ab_glyph` feature), so a machine without system fonts or fontconfig draws the
+//! same pixels: a DejaVu Sans subset for English, a Noto Sans SC subset holding tierflow's own
+//! Chinese labels for `--lang zh`, or the user's `--font` for anything else. SVG files name
+//! the family `sans-serif` and leave glyphs to the viewer.
+
+pub mod bars;
+pub mod labels;
+pub mod read;
+pub mod response;
+pub mod series;
+pub mod tornado;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use labels::Lang;
+
+/// The Latin subset of DejaVu Sans (Bitstream Vera licence; assets/fonts/).
+static LATIN_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-tierflow.ttf");
+/// ASCII plus the Chinese characters of `labels.rs`, from Noto Sans CJK SC (OFL; assets/fonts/).
+static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-tierflow.otf");
+
+/// Font family every chart uses; SVG viewers substitute their own sans-serif.
+pub const FAMILY: &str = "sans-serif";
+/// Pixel size of every chart.
+pub const SIZE: (u32, u32) = (1000, 600);
+
+/// Metrics charted for runs and sweeps: the reform's headline outcomes.
+pub const CHART_METRICS: &[&str] = &[
+    "grassroots_outpatient_share",
+    "grassroots_inpatient_share",
+    "in_region_rate",
+    "bed_occupancy",
+    "referrals_up",
+    "referrals_down",
+    "total_cost",
+    "oop_per_capita",
+];
+
+/// Colour-blind-safe palette (Okabe–Ito).
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(0, 0, 0),
+];
+
+/// How charts are labelled.
+#[derive(Clone, Debug)]
+pub struct ChartOptions {
+    /// Language of tierflow's own labels.
+    pub lang: Lang,
+    /// A TrueType/OpenType font to use instead of the embedded ones (for user text such as
+    /// Chinese scenario names).
+    pub font: Option<PathBuf>,
+}
+
+impl Default for ChartOptions {
+    fn default() -> Self {
+        ChartOptions {
+            lang: Lang::En,
+            font: None,
+        }
+    }
+}
+
+/// What drawing one chart returns.
+pub type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// A chart that can be drawn on any plotters backend.
+pub trait Chart {
+    /// File name without extension.
+    fn stem(&self) -> String;
+    /// Draws onto `area`, which is already filled white.
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+fn register_font(opts: &ChartOptions) -> Result<()> {
+    let bytes: &'static [u8] = match &opts.font {
+        // plotters keeps fonts for the life of the process; one font per run is leaked once.
+        Some(path) => Box::leak(
+            std::fs::read(path)
+                .with_context(|| format!("--font: cannot read `{}`", path.display()))?
+                .into_boxed_slice(),
+        ),
+        None => match opts.lang {
+            Lang::En => LATIN_FONT,
+            Lang::Zh => CJK_FONT,
+        },
+    };
+    plotters::style::register_font(FAMILY, FontStyle::Normal, bytes).map_err(|_| {
+        anyhow!(
+            "--font: `{}` is not a TrueType or OpenType font",
+            opts.font.as_deref().unwrap_or(Path::new("?")).display()
+        )
+    })
+}
+
+/// Writes `chart` as `dir/STEM.png` and `dir/STEM.svg`.
+pub fn save(dir: &Path, chart: &impl Chart) -> Result<Vec<PathBuf>> {
+    let png = dir.join(format!("{}.png", chart.stem()));
+    let svg = dir.join(format!("{}.svg", chart.stem()));
+    let failed = |path: &Path, e: Box<dyn std::error::Error + Send + Sync>| {
+        anyhow!("cannot draw `{}`: {e}", path.display())
+    };
+    {
+        let area = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| failed(&png, e.into()))?;
+        chart.draw(&area).map_err(|e| failed(&png, e))?;
+        area.present().map_err(|e| failed(&png, e.into()))?;
+    }
+    {
+        let area = SVGBackend::new(&svg, SIZE).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| failed(&svg, e.into()))?;
+        chart.draw(&area).map_err(|e| failed(&svg, e))?;
+        area.present().map_err(|e| failed(&svg, e.into()))?;
+    }
+    Ok(vec![png, svg])
+}
+
+/// Draws every chart a results folder's CSV files support into `dir/charts/`, replacing the
+/// previous charts only once all new ones are drawn. Returns the files written.
+pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+    register_font(opts)?;
+    let charts = dir.join("charts");
+    let tmp = dir.join(format!(".charts.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)
+        .with_context(|| format!("cannot write charts in `{}`", dir.display()))?;
+    let drawn = draw_into(dir, &tmp, opts.lang);
+    let drawn = match drawn {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    if charts.exists() {
+        std::fs::remove_dir_all(&charts)
+            .with_context(|| format!("cannot replace `{}`", charts.display()))?;
+    }
+    std::fs::rename(&tmp, &charts)
+        .with_context(|| format!("cannot move charts into `{}`", charts.display()))?;
+    Ok(drawn
+        .into_iter()
+        .map(|p| charts.join(p.file_name().expect("chart files have names")))
+        .collect())
+}
+
+fn draw_into(results: &Path, out: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    if results.join("sweep.csv").is_file() {
+        for c in response::charts(results, lang)? {
+            written.extend(save(out, &c)?);
+        }
+    } else if results.join("compare.csv").is_file() {
+        for c in bars::charts(results, lang)? {
+            written.extend(save(out, &c)?);
+        }
+    } else if results.join("sensitivity.csv").is_file() {
+        written.extend(save(out, &tornado::chart(results, lang)?)?);
+    } else if results.join("metrics.csv").is_file() {
+        for c in series::charts(results, lang)? {
+            written.extend(save(out, &c)?);
+        }
+    } else {
+        anyhow::bail!(
+            "`{}` holds no tierflow results (expected metrics.csv, sweep.csv, compare.csv or sensitivity.csv)",
+            results.display()
+        );
+    }
+    Ok(written)
+}
+
+/// Scales a metric's values for display (fractions as percentages).
+pub fn display_scale(metric: &str) -> f64 {
+    if labels::is_fraction(metric) {
+        100.0
+    } else {
+        1.0
+    }
+}
+
+/// Tick label of a value axis: short forms for millions and billions.
+pub fn fmt_tick(v: &f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.1} bn", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1} M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0} k", v / 1e3)
+    } else if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// A value range padded by 8% each side (and widened when flat) so lines clear the frame.
+pub fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.08
+    } else {
+        lo.abs().max(1.0) * 0.05
+    };
+    (lo - pad)..(hi + pad)
+}
+
+/// A file-name-safe form of a label.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}

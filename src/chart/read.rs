@@ -1,0 +1,120 @@
+//! Reading a results folder back: the tables charts are drawn from and `compare` pairs.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A row of metrics.csv.
+#[derive(Clone, Debug, Deserialize)]
+pub struct BandRow {
+    /// Calendar year.
+    pub year: i32,
+    /// Metric name.
+    pub metric: String,
+    /// Breakdown label.
+    pub tier: String,
+    /// Mean over replications.
+    pub mean: f64,
+    /// Standard deviation.
+    pub sd: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// A target as summary.json states it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TargetRow {
+    /// Target name.
+    pub name: String,
+    /// Metric name.
+    pub metric: String,
+    /// Breakdown label.
+    pub tier: String,
+    /// Year it applies to.
+    pub year: i32,
+    /// `>=` or `<=`.
+    pub op: String,
+    /// Threshold.
+    pub value: f64,
+    /// `level`, `yoy_change` or `change_since`.
+    pub basis: String,
+}
+
+/// A row of replications.csv.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ReplicationRow {
+    /// Replication index.
+    pub replication: u32,
+    /// Calendar year.
+    pub year: i32,
+    /// Metric name.
+    pub metric: String,
+    /// Breakdown label.
+    pub tier: String,
+    /// Value in that replication.
+    pub value: f64,
+}
+
+/// Reads every row of a CSV file, naming the file and line of the first bad one.
+pub fn csv_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let mut r = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    r.deserialize()
+        .map(|row| {
+            row.map_err(|e| {
+                let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
+                anyhow::anyhow!("{}{line}: {e}", path.display())
+            })
+        })
+        .collect()
+}
+
+/// The level targets of summary.json (empty when the file is absent).
+pub fn targets(dir: &Path) -> Result<Vec<TargetRow>> {
+    #[derive(Deserialize)]
+    struct Summary {
+        targets: Vec<TargetRow>,
+    }
+    let path = dir.join("summary.json");
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let s: Summary = serde_json::from_str(&text)
+        .with_context(|| format!("`{}` is not a tierflow summary", path.display()))?;
+    Ok(s.targets)
+}
+
+/// Reads a JSON file of a results folder.
+pub fn json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "`{}` is not what this tierflow version writes",
+            path.display()
+        )
+    })
+}
+
+/// The scenario name summary.json records (the folder's name when absent).
+pub fn scenario_name(dir: &Path) -> String {
+    #[derive(Deserialize)]
+    struct Summary {
+        scenario: String,
+    }
+    json::<Summary>(&dir.join("summary.json")).map_or_else(
+        |_| {
+            dir.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().to_string())
+        },
+        |s| s.scenario,
+    )
+}

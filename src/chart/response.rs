@@ -1,0 +1,220 @@
+//! Response curves of a sweep: a metric in the last year against the first varied parameter,
+//! one line (with its 5–95% band) per combination of the other varied parameters.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::labels::{self, Lang, Word};
+use super::{CHART_METRICS, Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
+
+/// One point of a response line: (x position, mean, p5, p95).
+type Point = (f64, f64, f64, f64);
+
+/// One metric's response to the first varied parameter.
+pub struct ResponseChart {
+    metric: String,
+    year: i32,
+    x_path: String,
+    /// Tick labels when the varied values are not numbers (then x is their index).
+    x_names: Option<Vec<String>>,
+    lines: Vec<(String, Vec<Point>)>,
+    lang: Lang,
+}
+
+struct SweepRow {
+    varied: Vec<String>,
+    year: i32,
+    metric: String,
+    tier: String,
+    mean: f64,
+    p5: f64,
+    p95: f64,
+}
+
+fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
+    let mut r = csv::Reader::from_path(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let n_varied = header
+        .iter()
+        .position(|h| h == "year")
+        .with_context(|| format!("`{}` has no `year` column", path.display()))?;
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .with_context(|| format!("`{}` has no `{name}` column", path.display()))
+    };
+    let (metric, tier, mean, p5, p95) = (col("metric")?, col("tier")?, col("mean")?, col("p5")?, col("p95")?);
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("`{}` line {}", path.display(), i + 2))?;
+        let num = |c: usize| -> Result<f64> {
+            rec.get(c).unwrap_or("").parse().with_context(|| {
+                format!("`{}` line {}: `{}` is not a number", path.display(), i + 2, header[c])
+            })
+        };
+        rows.push(SweepRow {
+            varied: (0..n_varied).map(|c| rec[c].to_string()).collect(),
+            year: rec[n_varied].parse().with_context(|| {
+                format!("`{}` line {}: bad year", path.display(), i + 2)
+            })?,
+            metric: rec[metric].to_string(),
+            tier: rec[tier].to_string(),
+            mean: num(mean)?,
+            p5: num(p5)?,
+            p95: num(p95)?,
+        });
+    }
+    Ok((header[..n_varied].to_vec(), rows))
+}
+
+/// The response charts of a sweep folder (sweep.csv).
+pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
+    let (varied, rows) = read_sweep(&dir.join("sweep.csv"))?;
+    let Some(x_path) = varied.first().cloned() else {
+        anyhow::bail!("`{}` names no varied parameter", dir.join("sweep.csv").display());
+    };
+    let Some(year) = rows.iter().map(|r| r.year).max() else {
+        return Ok(Vec::new());
+    };
+    // x values in first-seen (grid) order.
+    let mut x_values: Vec<String> = Vec::new();
+    for r in &rows {
+        if !x_values.contains(&r.varied[0]) {
+            x_values.push(r.varied[0].clone());
+        }
+    }
+    let numeric: Option<Vec<f64>> = x_values.iter().map(|v| v.parse().ok()).collect();
+    let x_of = |v: &str| match &numeric {
+        Some(n) => n[x_values.iter().position(|x| x == v).expect("seen")],
+        None => x_values.iter().position(|x| x == v).expect("seen") as f64,
+    };
+    let mut out = Vec::new();
+    for metric in CHART_METRICS {
+        let mut lines: Vec<(String, Vec<Point>)> = Vec::new();
+        for r in rows
+            .iter()
+            .filter(|r| r.year == year && r.metric == *metric && r.tier == "all")
+        {
+            let name = varied[1..]
+                .iter()
+                .zip(&r.varied[1..])
+                .map(|(p, v)| format!("{p} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let point = (x_of(&r.varied[0]), r.mean, r.p5, r.p95);
+            match lines.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, pts)) => pts.push(point),
+                None => lines.push((name, vec![point])),
+            }
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        for (_, pts) in &mut lines {
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        out.push(ResponseChart {
+            metric: metric.to_string(),
+            year,
+            x_path: x_path.clone(),
+            x_names: numeric.is_none().then(|| x_values.clone()),
+            lines,
+            lang,
+        });
+    }
+    Ok(out)
+}
+
+impl Chart for ResponseChart {
+    fn stem(&self) -> String {
+        format!("response_{}", self.metric)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let k = display_scale(&self.metric);
+        let xs = self.lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.0));
+        let x_lo = xs.clone().fold(f64::INFINITY, f64::min);
+        let x_hi = xs.fold(f64::NEG_INFINITY, f64::max);
+        let ys = self
+            .lines
+            .iter()
+            .flat_map(|(_, p)| p.iter().flat_map(|q| [q.2 * k, q.3 * k]));
+        let y_lo = ys.clone().fold(f64::INFINITY, f64::min);
+        let y_hi = ys.fold(f64::NEG_INFINITY, f64::max);
+        let lang = self.lang;
+        let title = format!(
+            "{} {} {}",
+            labels::metric_in_year(&self.metric, self.year, lang),
+            labels::word(Word::Versus, lang),
+            self.x_path
+        );
+        let mut chart = ChartBuilder::on(area)
+            .caption(&title, (FAMILY, 24))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d(padded(x_lo, x_hi), padded(y_lo, y_hi))?;
+        let names = self.x_names.clone();
+        let x_fmt = move |x: &f64| match &names {
+            Some(n) if (x - x.round()).abs() < 1e-9 && *x >= 0.0 => {
+                n.get(x.round() as usize).cloned().unwrap_or_default()
+            }
+            Some(_) => String::new(),
+            None => fmt_tick(x),
+        };
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_path)
+            .y_desc(labels::unit(&self.metric, lang))
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&fmt_tick)
+            .label_style((FAMILY, 15))
+            .axis_desc_style((FAMILY, 17))
+            .light_line_style(WHITE)
+            .draw()?;
+        let single = self.lines.len() == 1;
+        for (i, (name, pts)) in self.lines.iter().enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            let band: Vec<(f64, f64)> = pts
+                .iter()
+                .map(|p| (p.0, p.3 * k))
+                .chain(pts.iter().rev().map(|p| (p.0, p.2 * k)))
+                .collect();
+            let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
+            if i == 0 {
+                drawn.label(labels::word(Word::Band, lang)).legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.18).filled())
+                });
+            }
+            let mean: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1 * k)).collect();
+            let label = if single {
+                labels::word(Word::Mean, lang).to_string()
+            } else {
+                name.clone()
+            };
+            chart
+                .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?
+                .label(label)
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+                });
+            chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FAMILY, 15))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,169 @@
+//! The tornado chart of a sensitivity analysis: each parameter's effect on one metric when
+//! moved down and up, largest swing on top, with 5–95% whiskers of the paired effect.
+
+use std::path::Path;
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Deserialize;
+
+use super::labels::{self, Lang, Word};
+use super::read;
+use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
+
+/// A row of sensitivity.csv.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SensitivityRow {
+    /// Parameter path.
+    pub parameter: String,
+    /// Central value.
+    pub base_value: f64,
+    /// Value moved down.
+    pub low_value: f64,
+    /// Value moved up.
+    pub high_value: f64,
+    /// Metric name.
+    pub metric: String,
+    /// Breakdown label.
+    pub tier: String,
+    /// Year.
+    pub year: i32,
+    /// Mean metric at central values.
+    pub base_mean: f64,
+    /// Mean paired effect of moving down.
+    pub low_effect_mean: f64,
+    /// 5th percentile of that effect.
+    pub low_effect_p5: f64,
+    /// 95th percentile of that effect.
+    pub low_effect_p95: f64,
+    /// Mean paired effect of moving up.
+    pub high_effect_mean: f64,
+    /// 5th percentile of that effect.
+    pub high_effect_p5: f64,
+    /// 95th percentile of that effect.
+    pub high_effect_p95: f64,
+    /// |high − low| effect: the sort key.
+    pub swing: f64,
+}
+
+/// The tornado chart.
+pub struct Tornado {
+    rows: Vec<SensitivityRow>,
+    lang: Lang,
+}
+
+/// The tornado chart of a sensitivity folder (sensitivity.csv).
+pub fn chart(dir: &Path, lang: Lang) -> Result<Tornado> {
+    let mut rows: Vec<SensitivityRow> = read::csv_rows(&dir.join("sensitivity.csv"))?;
+    rows.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    Ok(Tornado { rows, lang })
+}
+
+impl Chart for Tornado {
+    fn stem(&self) -> String {
+        "tornado".to_string()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let Some(first) = self.rows.first() else {
+            return Ok(());
+        };
+        let lang = self.lang;
+        let k = display_scale(&first.metric);
+        let all = self
+            .rows
+            .iter()
+            .flat_map(|r| [r.low_effect_p5, r.low_effect_p95, r.high_effect_p5, r.high_effect_p95])
+            .map(|v| v * k)
+            .chain([0.0]);
+        let lo = all.clone().fold(f64::INFINITY, f64::min);
+        let hi = all.fold(f64::NEG_INFINITY, f64::max);
+        let n = self.rows.len();
+        let title = format!(
+            "{} {}: {} {}",
+            labels::word(Word::ChangeIn, lang),
+            labels::metric_in_year(&first.metric, first.year, lang),
+            labels::breakdown(&first.tier, lang),
+            fmt_tick(&(first.base_mean * k))
+        );
+        let label_width = self
+            .rows
+            .iter()
+            .map(|r| r.parameter.chars().count())
+            .max()
+            .unwrap_or(10)
+            .clamp(10, 48) as u32
+            * 8;
+        let mut chart = ChartBuilder::on(area)
+            .caption(&title, (FAMILY, 22))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(label_width + 20)
+            .build_cartesian_2d(padded(lo, hi), -0.5..(n as f64 - 0.5))?;
+        // Largest swing at the top: row i sits at y = n − 1 − i.
+        let names: Vec<String> = self.rows.iter().map(|r| r.parameter.clone()).collect();
+        let y_fmt = move |y: &f64| {
+            let i = y.round();
+            if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < names.len() {
+                names[names.len() - 1 - i as usize].clone()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .x_desc(format!(
+                "{} {} ({})",
+                labels::word(Word::ChangeIn, lang),
+                labels::metric(&first.metric, lang),
+                labels::unit(&first.metric, lang)
+            ))
+            .y_labels(n + 1)
+            .y_label_formatter(&y_fmt)
+            .x_label_formatter(&fmt_tick)
+            .disable_y_mesh()
+            .label_style((FAMILY, 14))
+            .axis_desc_style((FAMILY, 17))
+            .light_line_style(WHITE)
+            .draw()?;
+        let y_of = |i: usize| (n - 1 - i) as f64;
+        for (side, colour, word) in [(0, PALETTE[0], Word::Lower), (1, PALETTE[1], Word::Higher)] {
+            let effect = |r: &SensitivityRow| {
+                if side == 0 {
+                    (r.low_effect_mean, r.low_effect_p5, r.low_effect_p95)
+                } else {
+                    (r.high_effect_mean, r.high_effect_p5, r.high_effect_p95)
+                }
+            };
+            let offset = if side == 0 { 0.17 } else { -0.17 };
+            chart
+                .draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+                    let (m, _, _) = effect(r);
+                    let y = y_of(i) + offset;
+                    Rectangle::new([(0.0, y - 0.15), (m * k, y + 0.15)], colour.filled())
+                }))?
+                .label(labels::word(word, lang))
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled()));
+            chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+                let (m, p5, p95) = effect(r);
+                ErrorBar::new_horizontal(y_of(i) + offset, p5 * k, m * k, p95 * k, BLACK.stroke_width(1), 6)
+            }))?;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+            BLACK.stroke_width(1),
+        )))?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .label_font((FAMILY, 15))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.4))
+            .draw()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,127 @@
+//! Replications in parallel: each owns its random streams, so results do not depend on threads.
+//!
+//! A *job* is one replication of one prepared scenario. Runs, sweeps, comparisons and
+//! sensitivity analyses all hand their jobs to [`run_jobs`] as one flat list, so every point
+//! and every replication shares the worker threads. Replication k of every scenario uses the
+//! same seed-derived streams, so points differ by their parameters, not by their luck (common
+//! random numbers).
+
+pub mod draws;
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+pub use draws::Prepared;
+
+use crate::engine::{ReplicationResult, simulate_unless_cancelled};
+use crate::model::Plan;
+
+/// Why a set of replications did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Occurs when the worker threads cannot be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// Occurs when the cancel flag was set (Ctrl-C or SIGTERM).
+    #[error("interrupted")]
+    Cancelled,
+    /// Occurs when a replication's drawn parameters are invalid or its results cannot be saved.
+    #[error("{0:#}")]
+    Failed(anyhow::Error),
+}
+
+/// One replication of one prepared scenario.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    /// The scenario, validated, with its parameter draws.
+    pub scenario: &'a Prepared,
+    /// Replication index.
+    pub replication: u32,
+}
+
+/// Runs `jobs` on `threads` worker threads (0 = one per core), calling `on_done` on the worker
+/// as each finishes, and returns what `on_done` returned, in the order of `jobs`.
+///
+/// Stops soon after `cancel` is set ([`RunError::Cancelled`]) or after the first failure
+/// ([`RunError::Failed`]); jobs already running finish first. `progress` advances by one per
+/// finished job.
+pub fn run_jobs<T: Send>(
+    jobs: &[Job],
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &indicatif::ProgressBar,
+    on_done: impl Fn(usize, &Plan, ReplicationResult) -> anyhow::Result<T> + Sync,
+) -> Result<Vec<T>, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    let failed = AtomicBool::new(false);
+    let fail = |e: anyhow::Error| {
+        failed.store(true, Ordering::Relaxed);
+        let mut f = failure.lock().unwrap_or_else(|p| p.into_inner());
+        f.get_or_insert(e);
+    };
+    let results: Vec<Option<T>> = pool.install(|| {
+        jobs.par_iter()
+            .enumerate()
+            .map(|(i, job)| {
+                if cancel.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let plan = match job.scenario.plan(job.replication) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        fail(e.into());
+                        return None;
+                    }
+                };
+                let result = simulate_unless_cancelled(&plan, job.replication, cancel)?;
+                match on_done(i, &plan, result) {
+                    Ok(t) => {
+                        progress.inc(1);
+                        Some(t)
+                    }
+                    Err(e) => {
+                        fail(e);
+                        None
+                    }
+                }
+            })
+            .collect()
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(RunError::Failed(e));
+    }
+    results
+        .into_iter()
+        .collect::<Option<Vec<T>>>()
+        .ok_or(RunError::Cancelled)
+}
+
+/// Runs the listed replications of `plan` on `threads` worker threads (0 = one per core).
+///
+/// Results come back in the order of `replications`, whatever thread ran each one.
+pub fn run_replications(
+    plan: &Plan,
+    replications: &[u32],
+    threads: usize,
+) -> Result<Vec<ReplicationResult>, RunError> {
+    let prepared = Prepared::from_plan(plan.clone());
+    let jobs: Vec<Job> = replications
+        .iter()
+        .map(|&replication| Job {
+            scenario: &prepared,
+            replication,
+        })
+        .collect();
+    run_jobs(
+        &jobs,
+        threads,
+        &AtomicBool::new(false),
+        &indicatif::ProgressBar::hidden(),
+        |_, _, r| Ok(r),
+    )
+}
