@@ -16,4 +16,5 @@ pub mod model;
 pub mod monte_carlo;
 pub mod output;
 pub mod scenario;
+pub mod study;
 pub mod tier;

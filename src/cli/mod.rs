@@ -9,6 +9,7 @@ mod params;
 mod plot;
 mod progress;
 mod run;
+mod sweep;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ pub enum Command {
     Params(ScenarioArgs),
     /// Validate a scenario without running it and describe what would run.
     Check(ScenarioArgs),
+    /// Run a grid of parameter values (common random numbers; resumable).
+    Sweep(sweep::SweepArgs),
     /// Redraw the charts of a results folder from its CSV files, without rerunning.
     Plot(plot::PlotArgs),
 }
@@ -95,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Params(a) => params::params(a),
         Command::Check(a) => params::check(a),
         Command::Plot(a) => plot::plot(a),
+        Command::Sweep(a) => sweep::sweep(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -110,6 +114,10 @@ pub fn main() -> ExitCode {
                 );
                 return ExitCode::from(interrupt::EXIT_INTERRUPTED);
             }
+            if let Some(i) = e.downcast_ref::<crate::study::Interrupted>() {
+                eprintln!("{i}");
+                return ExitCode::from(interrupt::EXIT_INTERRUPTED);
+            }
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
@@ -121,6 +129,18 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// `--set` overrides with `-r` and `--seed` folded in, applied alike to every point of a study.
+pub(crate) fn study_overrides(set: &[String], replications: Option<u32>, seed: Option<u64>) -> Vec<String> {
+    let mut o = set.to_vec();
+    if let Some(r) = replications {
+        o.push(format!("run.replications={r}"));
+    }
+    if let Some(s) = seed {
+        o.push(format!("run.seed={s}"));
+    }
+    o
 }
 
 /// Writes to stdout, reporting a closed pipe as an error the caller turns into exit 0.

@@ -13,6 +13,20 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Writes one file whole or not at all: into a temporary file beside it, then renamed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("`{}` has no file name", path.display()))?
+        .to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write `{}`", path.display())
+    })
+}
+
 /// A results folder being written.
 pub struct Staging {
     tmp: PathBuf,

@@ -332,6 +332,16 @@ pub enum TargetOp {
     AtMost,
 }
 
+impl TargetOp {
+    /// `>=` or `<=`, as scenario files write it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TargetOp::AtLeast => ">=",
+            TargetOp::AtMost => "<=",
+        }
+    }
+}
+
 /// A target a document sets.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

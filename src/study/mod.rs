@@ -1,0 +1,119 @@
+//! Studies: many scenarios run together with common random numbers. A sweep runs a grid of
+//! parameter values, a comparison runs several scenario files, a sensitivity analysis moves
+//! parameters one at a time. Each hands all its replications to [`crate::monte_carlo::run_jobs`]
+//! as one job list, so points share the worker threads, and replication k of every point uses
+//! the same random streams: the differences between points are the parameters, not luck.
+
+pub mod compare;
+pub mod grid;
+pub mod sensitivity;
+pub mod sweep;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Result;
+
+use crate::metrics::bands::Band;
+use crate::metrics::catalog::METRICS;
+use crate::metrics::{self, MetricValue};
+use crate::model::Model;
+use crate::monte_carlo::{Job, Prepared, RunError, run_jobs};
+
+/// A study stopped by Ctrl-C or SIGTERM; the message says what was kept.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
+
+/// The yearly metric values of one point, one list per replication (in replication order).
+pub type PointValues = Vec<Vec<MetricValue>>;
+
+/// A metric row named as the CSV files name it: (year, metric, tier label).
+pub type RowName = (i32, String, String);
+
+/// Runs replications `replications` of every point as one job list. `on_point` is called on a
+/// worker thread as soon as a point's last replication finishes (sweeps save it there, so an
+/// interrupted sweep keeps its finished points).
+pub fn run_points(
+    points: &[&Prepared],
+    replications: &[u32],
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &indicatif::ProgressBar,
+    on_point: impl Fn(usize, &PointValues) -> Result<()> + Sync,
+) -> Result<Vec<PointValues>, RunError> {
+    let per_point = replications.len();
+    let jobs: Vec<Job> = points
+        .iter()
+        .flat_map(|p| {
+            replications.iter().map(move |&replication| Job {
+                scenario: p,
+                replication,
+            })
+        })
+        .collect();
+    let slots: Vec<Mutex<Vec<Option<Vec<MetricValue>>>>> = points
+        .iter()
+        .map(|_| Mutex::new(vec![None; per_point]))
+        .collect();
+    run_jobs(&jobs, threads, cancel, progress, |i, plan, result| {
+        let (p, k) = (i / per_point, i % per_point);
+        let values = metrics::metric_values(plan.base(), &result);
+        let mut slot = slots[p].lock().unwrap_or_else(|e| e.into_inner());
+        slot[k] = Some(values);
+        if slot.iter().all(Option::is_some) {
+            let done: PointValues = slot.iter().flatten().cloned().collect();
+            on_point(p, &done)?;
+        }
+        Ok(())
+    })?;
+    Ok(slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .into_iter()
+                .map(|v| v.expect("every job finished"))
+                .collect()
+        })
+        .collect())
+}
+
+/// A point's values by row name: for each row, (replication position, value) where defined.
+pub fn by_name(model: &Model, values: &PointValues) -> BTreeMap<RowName, Vec<(usize, f64)>> {
+    let mut rows: BTreeMap<RowName, Vec<(usize, f64)>> = BTreeMap::new();
+    for (k, rep) in values.iter().enumerate() {
+        for v in rep {
+            rows.entry((
+                v.year,
+                METRICS[v.metric].name.to_string(),
+                v.breakdown.label(model),
+            ))
+            .or_default()
+            .push((k, v.value));
+        }
+    }
+    rows
+}
+
+/// The band of `b − a` over the replications where both are defined (paired by replication).
+pub fn paired_difference(a: &[(usize, f64)], b: &[(usize, f64)]) -> Option<Band> {
+    let a: BTreeMap<usize, f64> = a.iter().copied().collect();
+    let diffs: Vec<f64> = b
+        .iter()
+        .filter_map(|(k, vb)| a.get(k).map(|va| vb - va))
+        .collect();
+    (!diffs.is_empty()).then(|| Band::of(&diffs))
+}
+
+/// The band of a row's values.
+pub fn band_of(values: &[(usize, f64)]) -> Option<Band> {
+    let v: Vec<f64> = values.iter().map(|x| x.1).collect();
+    (!v.is_empty()).then(|| Band::of(&v))
+}
+
+/// Number formatting shared by study tables: shortest round-trip decimal.
+pub fn num(x: f64) -> String {
+    format!("{x}")
+}
