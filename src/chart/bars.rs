@@ -164,7 +164,7 @@ impl Chart for GroupedBars {
         chart
             .configure_mesh()
             .x_desc(labels::word(Word::Year, self.lang))
-            .y_desc(&self.unit)
+            .y_desc(format!("{} ({})", self.unit, labels::word(Word::Whiskers, self.lang)))
             .x_labels(n_groups + 1)
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&fmt_tick)

@@ -127,6 +127,8 @@ pub enum Word {
     In,
     /// Title word of response charts.
     Versus,
+    /// What the whiskers of bar charts show.
+    Whiskers,
 }
 
 /// A fixed word in `lang`.
@@ -152,6 +154,8 @@ pub fn word(w: Word, lang: Lang) -> &'static str {
         (Word::In, Lang::Zh) => "年",
         (Word::Versus, Lang::En) => "vs",
         (Word::Versus, Lang::Zh) => "随参数变化",
+        (Word::Whiskers, Lang::En) => "whiskers: 5–95% band",
+        (Word::Whiskers, Lang::Zh) => "误差线: 5–95% 区间",
     }
 }
 

@@ -84,11 +84,12 @@ impl Chart for Tornado {
         let hi = all.fold(f64::NEG_INFINITY, f64::max);
         let n = self.rows.len();
         let title = format!(
-            "{} {}: {} {}",
-            labels::word(Word::ChangeIn, lang),
+            "{} ({}) · {} {}{}",
             labels::metric_in_year(&first.metric, first.year, lang),
             labels::breakdown(&first.tier, lang),
-            fmt_tick(&(first.base_mean * k))
+            labels::word(Word::Mean, lang),
+            fmt_tick(&(first.base_mean * k)),
+            if k == 100.0 { "%" } else { "" }
         );
         let label_width = self
             .rows

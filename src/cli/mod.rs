@@ -4,11 +4,13 @@
 //! 130 interrupted by Ctrl-C or SIGTERM (nothing written).
 //! A closed stdout (e.g. `tierflow params … | head`) ends quietly with 0.
 
+mod compare;
 mod interrupt;
 mod params;
 mod plot;
 mod progress;
 mod run;
+mod sensitivity;
 mod sweep;
 
 use std::io::Write;
@@ -80,6 +82,10 @@ pub enum Command {
     Check(ScenarioArgs),
     /// Run a grid of parameter values (common random numbers; resumable).
     Sweep(sweep::SweepArgs),
+    /// Compare scenarios with paired replications: side-by-side table, differences, charts.
+    Compare(compare::CompareArgs),
+    /// Move parameters one at a time down and up; tornado chart of the effects.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Redraw the charts of a results folder from its CSV files, without rerunning.
     Plot(plot::PlotArgs),
 }
@@ -99,6 +105,8 @@ pub fn main() -> ExitCode {
         Command::Check(a) => params::check(a),
         Command::Plot(a) => plot::plot(a),
         Command::Sweep(a) => sweep::sweep(a),
+        Command::Compare(a) => compare::compare(a),
+        Command::Sensitivity(a) => sensitivity::sensitivity(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

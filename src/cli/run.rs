@@ -48,21 +48,6 @@ pub struct RunArgs {
     charts: ChartArgs,
 }
 
-/// Refuses to replace existing results unless `force`, before any work is done.
-pub(crate) fn check_destination(out: &std::path::Path, force: bool) -> Result<()> {
-    if out.is_file() {
-        anyhow::bail!("output folder `{}` is a file, not a folder", out.display());
-    }
-    let has_content = out.read_dir().is_ok_and(|mut d| d.next().is_some());
-    if has_content && !force {
-        anyhow::bail!(
-            "`{}` already holds results; pass --force to replace them, or --out DIR to write elsewhere",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
 /// Runs a scenario.
 pub fn run(a: RunArgs) -> Result<()> {
     let mut overrides = a.scenario.set.clone();
@@ -95,7 +80,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         };
         PathBuf::from("outputs").join(name)
     });
-    check_destination(&out, a.force)?;
+    crate::output::check_destination(&out, a.force)?;
     let staging = Staging::new(&out)?;
     let threads = if a.threads == 0 {
         rayon::current_num_threads()

@@ -13,6 +13,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Refuses to replace existing results unless `force`, before any work is done.
+pub fn check_destination(out: &Path, force: bool) -> Result<()> {
+    if out.is_file() {
+        anyhow::bail!("output folder `{}` is a file, not a folder", out.display());
+    }
+    let has_content = out.read_dir().is_ok_and(|mut d| d.next().is_some());
+    if has_content && !force {
+        anyhow::bail!(
+            "`{}` already holds results; pass --force to replace them, or --out DIR to write elsewhere",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 /// Writes one file whole or not at all: into a temporary file beside it, then renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path

@@ -1,0 +1,328 @@
+//! `tierflow compare`: several scenarios side by side, each paired with the first replication
+//! by replication, so the band of a difference shows the policy's effect, not the noise.
+//!
+//! Inputs are scenario files (run here with one seed and replication count) or finished
+//! results folders of `tierflow run` (read back; they must have used the same seed and hold the
+//! same replications, or pairing would be meaningless).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{Interrupted, RowName, band_of, by_name, num, paired_difference, run_points};
+use crate::chart::{self, ChartOptions, read};
+use crate::metrics::bands::Band;
+use crate::metrics::catalog;
+use crate::monte_carlo::{Prepared, RunError};
+use crate::output::{self, Staging};
+use crate::scenario;
+
+/// Metrics charted and tabulated when `--metrics` is not given.
+pub const DEFAULT_METRICS: &[&str] = &[
+    "grassroots_outpatient_share",
+    "grassroots_inpatient_share",
+    "in_region_rate",
+    "bed_occupancy",
+    "total_cost",
+    "fund_spend",
+    "oop_per_capita",
+];
+
+/// What a comparison is asked to do.
+#[derive(Clone, Debug)]
+pub struct CompareSettings {
+    /// Scenario files or results folders; the first is the reference.
+    pub inputs: Vec<PathBuf>,
+    /// `--set` overrides applied to every scenario file.
+    pub set: Vec<String>,
+    /// Replications (default: the first input's).
+    pub replications: Option<u32>,
+    /// Seed (default: the first input's).
+    pub seed: Option<u64>,
+    /// Metrics for the table and charts (default [`DEFAULT_METRICS`]).
+    pub metrics: Vec<String>,
+    /// Keep uncertain parameters at central values.
+    pub fix_parameters: bool,
+    /// Results folder (default outputs/compare-<first>-<second>…).
+    pub out: Option<PathBuf>,
+    /// Replace an existing folder.
+    pub force: bool,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Charts to draw (None: no charts).
+    pub charts: Option<ChartOptions>,
+}
+
+/// What the comparison produced, for the terminal.
+pub struct CompareOutcome {
+    /// The results folder.
+    pub dir: PathBuf,
+    /// The side-by-side table (Markdown).
+    pub table: String,
+}
+
+/// compare.json: what was compared, for readers and for `tierflow plot`.
+#[derive(Serialize, Deserialize)]
+struct CompareJson {
+    tierflow_version: String,
+    scenarios: Vec<String>,
+    inputs: Vec<String>,
+    seed: u64,
+    replications: u32,
+    chart_metrics: Vec<String>,
+    table_year: i32,
+}
+
+#[derive(Deserialize)]
+struct RunManifest {
+    scenario: String,
+    seed: u64,
+    replications_run: Vec<u32>,
+}
+
+/// One compared scenario's values by row name.
+type Rows = BTreeMap<RowName, Vec<(usize, f64)>>;
+
+enum Input {
+    File(PathBuf),
+    Folder(PathBuf, RunManifest),
+}
+
+/// Runs (or reads) and compares the inputs.
+pub fn compare(
+    s: &CompareSettings,
+    cancel: &AtomicBool,
+    bar: impl Fn(u64) -> indicatif::ProgressBar,
+) -> Result<CompareOutcome> {
+    if s.inputs.len() < 2 {
+        anyhow::bail!("compare needs at least two scenario files or results folders");
+    }
+    for m in &s.metrics {
+        if catalog::metric(m).is_none() {
+            let names = catalog::METRICS.iter().map(|m| m.name);
+            let hint = scenario::paths::suggest(m, names)
+                .map_or(String::new(), |x| format!("; did you mean `{x}`?"));
+            anyhow::bail!("--metrics: `{m}` is not a tierflow metric{hint}");
+        }
+    }
+    let inputs: Vec<Input> = s
+        .inputs
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                let m: RunManifest = read::json(&p.join("manifest.json")).with_context(|| {
+                    format!("`{}` is a folder but not the results of `tierflow run`", p.display())
+                })?;
+                Ok(Input::Folder(p.clone(), m))
+            } else {
+                Ok(Input::File(p.clone()))
+            }
+        })
+        .collect::<Result<_>>()?;
+
+    // One seed and replication count for all, from the flags or the first input.
+    let (seed, reps) = match &inputs[0] {
+        Input::File(p) => {
+            let sc = scenario::load(p, &s.set)?;
+            (sc.raw.run.seed, sc.raw.run.replications)
+        }
+        Input::Folder(_, m) => (m.seed, m.replications_run.len() as u32),
+    };
+    let seed = s.seed.unwrap_or(seed);
+    let reps = s.replications.unwrap_or(reps);
+    let rep_ids: Vec<u32> = (0..reps).collect();
+    let mut overrides = s.set.clone();
+    overrides.push(format!("run.replications={reps}"));
+    overrides.push(format!("run.seed={seed}"));
+
+    let mut prepared: Vec<(usize, Prepared)> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match input {
+            Input::File(p) => {
+                let sc = scenario::load(p, &overrides)?;
+                prepared.push((i, Prepared::new(sc, s.fix_parameters)?));
+            }
+            Input::Folder(p, m) => {
+                let has_all = rep_ids.iter().all(|k| m.replications_run.contains(k));
+                if m.seed != seed || !has_all {
+                    anyhow::bail!(
+                        "`{}` was run with seed {} and replications {:?}; pairing needs seed {seed} and replications 0–{} (rerun it with --seed {seed} -r {reps}, or give its scenario file)",
+                        p.display(),
+                        m.seed,
+                        m.replications_run,
+                        reps.saturating_sub(1)
+                    );
+                }
+            }
+        }
+    }
+    let dir = s.out.clone().unwrap_or_else(|| {
+        let names: Vec<String> = inputs.iter().map(input_stem).collect();
+        PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
+    });
+    output::check_destination(&dir, s.force)?;
+
+    let to_run: Vec<&Prepared> = prepared.iter().map(|(_, p)| p).collect();
+    let progress = bar((to_run.len() * rep_ids.len()) as u64);
+    let ran = run_points(&to_run, &rep_ids, s.threads, cancel, &progress, |_, _| Ok(()));
+    progress.finish_and_clear();
+    let ran = match ran {
+        Err(RunError::Cancelled) => {
+            return Err(Interrupted(
+                "interrupted: no results were written; any earlier results are untouched".into(),
+            )
+            .into());
+        }
+        other => other?,
+    };
+
+    let mut names = Vec::new();
+    let mut rows: Vec<Rows> = Vec::new();
+    let mut ran = ran.into_iter();
+    let mut prepared_iter = prepared.iter();
+    for input in &inputs {
+        let (name, r) = match input {
+            Input::File(_) => {
+                let (_, p) = prepared_iter.next().expect("one prepared per file");
+                let values = ran.next().expect("one result per file");
+                (p.plan.base().name.clone(), by_name(p.plan.base(), &values))
+            }
+            Input::Folder(p, m) => (m.scenario.clone(), read_folder(p, &rep_ids)?),
+        };
+        let mut unique = name.clone();
+        let mut n = 2;
+        while names.contains(&unique) {
+            unique = format!("{name} ({n})");
+            n += 1;
+        }
+        names.push(unique);
+        rows.push(r);
+    }
+    let metrics: Vec<String> = if s.metrics.is_empty() {
+        DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+    } else {
+        s.metrics.clone()
+    };
+    let table_year = rows[0].keys().map(|k| k.0).max().unwrap_or(0);
+    let table = markdown(&names, &rows, &metrics, table_year);
+
+    let staging = Staging::new(&dir)?;
+    staging.write("compare.csv", &compare_csv(&names, &rows))?;
+    staging.write("compare.md", table.as_bytes())?;
+    let json = CompareJson {
+        tierflow_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenarios: names.clone(),
+        inputs: s.inputs.iter().map(|p| p.display().to_string()).collect(),
+        seed,
+        replications: reps,
+        chart_metrics: metrics,
+        table_year,
+    };
+    staging.write("compare.json", &serde_json::to_vec_pretty(&json).expect("serialises"))?;
+    if let Some(opts) = &s.charts {
+        chart::draw_folder(staging.path(), opts)?;
+    }
+    let dir = staging.commit()?;
+    Ok(CompareOutcome { dir, table })
+}
+
+fn input_stem(input: &Input) -> String {
+    let p = match input {
+        Input::File(p) | Input::Folder(p, _) => p,
+    };
+    p.file_stem().map_or_else(|| "input".to_string(), |s| s.to_string_lossy().to_string())
+}
+
+/// A run folder's replications.csv by row name, positions following `reps`.
+fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
+    let all: Vec<read::ReplicationRow> = read::csv_rows(&dir.join("replications.csv"))?;
+    let mut rows = Rows::new();
+    for r in all {
+        if let Some(k) = reps.iter().position(|&x| x == r.replication) {
+            rows.entry((r.year, r.metric, r.tier)).or_default().push((k, r.value));
+        }
+    }
+    if rows.is_empty() {
+        anyhow::bail!("`{}` holds no replications", dir.join("replications.csv").display());
+    }
+    Ok(rows)
+}
+
+fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "scenario", "year", "metric", "tier", "mean", "sd", "p5", "p50", "p95", "diff_mean",
+        "diff_sd", "diff_p5", "diff_p50", "diff_p95",
+    ])
+    .expect("writing to memory cannot fail");
+    for (name, r) in names.iter().zip(rows) {
+        for ((year, metric, tier), values) in r {
+            let Some(b) = band_of(values) else { continue };
+            let diff: Option<Band> = rows[0]
+                .get(&(*year, metric.clone(), tier.clone()))
+                .filter(|_| !std::ptr::eq(r, &rows[0]))
+                .and_then(|a| paired_difference(a, values));
+            let mut rec = vec![name.clone(), year.to_string(), metric.clone(), tier.clone()];
+            rec.extend([b.mean, b.sd, b.p5, b.p50, b.p95].map(num));
+            match diff {
+                Some(d) => rec.extend([d.mean, d.sd, d.p5, d.p50, d.p95].map(num)),
+                None => rec.extend(std::iter::repeat_n(String::new(), 5)),
+            }
+            w.write_record(&rec).expect("writing to memory cannot fail");
+        }
+    }
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+fn fmt(metric: &str, x: f64) -> String {
+    if crate::chart::labels::is_fraction(metric) {
+        format!("{:.1}%", x * 100.0)
+    } else {
+        crate::chart::fmt_tick(&x)
+    }
+}
+
+fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> String {
+    let mut head = format!("| {year} | {} |", names[0]);
+    let mut rule = "|---|---|".to_string();
+    for n in &names[1..] {
+        head.push_str(&format!(" {n} | {n} − {} |", names[0]));
+        rule.push_str("---|---|");
+    }
+    let mut out = format!("{head}\n{rule}\n");
+    for m in metrics {
+        let key = (year, m.clone(), "all".to_string());
+        let cell = |r: &Rows| {
+            r.get(&key).and_then(|v| band_of(v)).map_or("–".to_string(), |b| {
+                format!("{} [{}, {}]", fmt(m, b.mean), fmt(m, b.p5), fmt(m, b.p95))
+            })
+        };
+        let mut line = format!("| {m} | {} |", cell(&rows[0]));
+        for r in &rows[1..] {
+            let diff = rows[0]
+                .get(&key)
+                .zip(r.get(&key))
+                .and_then(|(a, b)| paired_difference(a, b))
+                .map_or("–".to_string(), |d| {
+                    format!("{} [{}, {}]", fmt_signed(m, d.mean), fmt_signed(m, d.p5), fmt_signed(m, d.p95))
+                });
+            line.push_str(&format!(" {} | {diff} |", cell(r)));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\nMean [5th, 95th percentile] over paired replications; differences are taken replication by replication.\n");
+    out
+}
+
+fn fmt_signed(metric: &str, x: f64) -> String {
+    let s = if crate::chart::labels::is_fraction(metric) {
+        format!("{:.2} pp", x * 100.0)
+    } else {
+        crate::chart::fmt_tick(&x)
+    };
+    if x > 0.0 { format!("+{s}") } else { s }
+}

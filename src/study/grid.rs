@@ -23,7 +23,7 @@ fn err(spec: &str, msg: impl Into<String>) -> ScenarioError {
 
 /// A number as a short decimal: ranges step in binary floating point, so 0.1 + 0.2 is shown as
 /// 0.3 rather than 0.30000000000000004.
-fn tidy(x: f64) -> String {
+pub fn tidy(x: f64) -> String {
     let rounded: f64 = format!("{x:.12e}").parse().expect("formatted float parses");
     let s = format!("{rounded}");
     if s == "-0" { "0".to_string() } else { s }

@@ -1,0 +1,259 @@
+//! `tierflow sensitivity`: one parameter at a time moved down and up by a relative range; the
+//! paired effect of each move on one metric in one year, sorted into a tornado.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{Interrupted, band_of, by_name, num, paired_difference, run_points};
+use crate::chart::{self, ChartOptions};
+use crate::metrics::{Breakdown, catalog};
+use crate::monte_carlo::{Prepared, RunError};
+use crate::output::{self, Staging};
+use crate::scenario::{self, load::check_known_path, paths::Param};
+
+/// What a sensitivity analysis is asked to do.
+#[derive(Clone, Debug)]
+pub struct SensitivitySettings {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// `--set` overrides (with -r and --seed folded in).
+    pub overrides: Vec<String>,
+    /// Parameters to move (empty: every behavioural coefficient and tier quality).
+    pub params: Vec<String>,
+    /// Relative move, e.g. 0.2 for ±20%.
+    pub range: f64,
+    /// Metric judged.
+    pub metric: String,
+    /// Breakdown of the metric (`all`, a tier or a group).
+    pub tier: String,
+    /// Year judged (default: the last reported year).
+    pub year: Option<i32>,
+    /// Keep uncertain parameters at central values.
+    pub fix_parameters: bool,
+    /// Results folder (default outputs/<scenario>-sensitivity).
+    pub out: Option<PathBuf>,
+    /// Replace an existing folder.
+    pub force: bool,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Charts to draw (None: no charts).
+    pub charts: Option<ChartOptions>,
+}
+
+/// What the analysis produced, for the terminal.
+pub struct SensitivityOutcome {
+    /// The results folder.
+    pub dir: PathBuf,
+    /// Parameters by swing, largest first.
+    pub table: String,
+}
+
+/// The default parameters: the calibrated choice coefficients and tier qualities, the numbers
+/// with the least direct evidence behind them.
+fn default_params(params: &[Param]) -> Vec<String> {
+    params
+        .iter()
+        .filter(|p| {
+            let behavioural = p.path.starts_with("behaviour.");
+            let quality = p.path.starts_with("tiers.") && p.path.ends_with(".quality");
+            (behavioural || quality) && p.value.parse::<f64>().is_ok()
+        })
+        .map(|p| p.path.clone())
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Moved {
+    parameter: String,
+    unit: &'static str,
+    base_value: f64,
+    low_value: f64,
+    high_value: f64,
+}
+
+#[derive(Serialize)]
+struct SensitivityJson<'a> {
+    tierflow_version: &'static str,
+    scenario: &'a str,
+    metric: &'a str,
+    tier: &'a str,
+    year: i32,
+    range: f64,
+    seed: u64,
+    replications: u32,
+    parameters: &'a [Moved],
+    skipped_zero_valued: &'a [String],
+}
+
+/// Runs the analysis.
+pub fn sensitivity(
+    s: &SensitivitySettings,
+    cancel: &AtomicBool,
+    bar: impl Fn(u64) -> indicatif::ProgressBar,
+) -> Result<SensitivityOutcome> {
+    if !(s.range > 0.0 && s.range < 1.0) {
+        anyhow::bail!("--range: expected a relative move between 0% and 100% (e.g. 20%), found {}", s.range);
+    }
+    let Some((metric_index, _)) = catalog::metric(&s.metric) else {
+        let hint = scenario::paths::suggest(&s.metric, catalog::METRICS.iter().map(|m| m.name))
+            .map_or(String::new(), |x| format!("; did you mean `{x}`?"));
+        anyhow::bail!("--metric: `{}` is not a tierflow metric{hint}", s.metric);
+    };
+    let base_scenario = scenario::load(&s.scenario, &s.overrides)?;
+    let params = base_scenario.params();
+    let known: Vec<String> = params.iter().map(|p| p.path.clone()).collect();
+    let chosen = if s.params.is_empty() { default_params(&params) } else { s.params.clone() };
+    let mut moved = Vec::new();
+    let mut skipped = Vec::new();
+    for path in &chosen {
+        check_known_path(path, &known).map_err(|e| anyhow::anyhow!("--params: {e}"))?;
+        let p = params.iter().find(|p| p.path == *path).expect("known path");
+        let v: f64 = p.value.parse().map_err(|_| {
+            anyhow::anyhow!("--params: `{path}` is `{}`, not a number; sensitivity moves numbers", p.value)
+        })?;
+        if v == 0.0 {
+            skipped.push(path.clone());
+            continue;
+        }
+        // Short decimals, so the table shows 0.44 rather than 0.44000000000000006.
+        let clamp = |x: f64| {
+            let x = if p.unit == "fraction" { x.clamp(0.0, 1.0) } else { x };
+            super::grid::tidy(x).parse::<f64>().expect("tidy prints a number")
+        };
+        moved.push(Moved {
+            parameter: path.clone(),
+            unit: p.unit,
+            base_value: v,
+            low_value: clamp(v - v.abs() * s.range),
+            high_value: clamp(v + v.abs() * s.range),
+        });
+    }
+    if moved.is_empty() {
+        anyhow::bail!("no parameter to move (all chosen parameters are zero; a relative move of zero is no move)");
+    }
+
+    let base = Prepared::new(base_scenario, s.fix_parameters)?;
+    let model = base.plan.base();
+    if Breakdown::parse(&s.tier, model).is_none() {
+        anyhow::bail!("--tier: `{}` is not `all`, a tier or a population group of this scenario", s.tier);
+    }
+    let first_year = model.run.start_year;
+    let last_year = first_year + model.run.years as i32 - 1;
+    let year = s.year.unwrap_or(last_year);
+    if !(first_year..=last_year).contains(&year) {
+        anyhow::bail!("--year: {year} is outside the run ({first_year}–{last_year})");
+    }
+    let mut points = vec![base.clone()];
+    for m in &moved {
+        for v in [m.low_value, m.high_value] {
+            let mut o = s.overrides.clone();
+            o.push(format!("{}={v}", m.parameter));
+            let sc = scenario::load(&s.scenario, &o)?;
+            let p = Prepared::new(sc, s.fix_parameters).map_err(|e| {
+                anyhow::anyhow!("moving `{}` to {v} makes the scenario invalid: {e}", m.parameter)
+            })?;
+            points.push(p);
+        }
+    }
+    let dir = s.out.clone().unwrap_or_else(|| {
+        PathBuf::from("outputs").join(format!("{}-sensitivity", model.name))
+    });
+    output::check_destination(&dir, s.force)?;
+    let reps: Vec<u32> = (0..model.run.replications).collect();
+    let refs: Vec<&Prepared> = points.iter().collect();
+    let progress = bar((refs.len() * reps.len()) as u64);
+    let ran = run_points(&refs, &reps, s.threads, cancel, &progress, |_, _| Ok(()));
+    progress.finish_and_clear();
+    let ran = match ran {
+        Err(RunError::Cancelled) => {
+            return Err(Interrupted(
+                "interrupted: no results were written; any earlier results are untouched".into(),
+            )
+            .into());
+        }
+        other => other?,
+    };
+    let key = (year, catalog::METRICS[metric_index].name.to_string(), s.tier.clone());
+    let series: Vec<Vec<(usize, f64)>> = ran
+        .iter()
+        .zip(&points)
+        .map(|(values, p)| by_name(p.plan.base(), values).remove(&key).unwrap_or_default())
+        .collect();
+    let Some(base_band) = band_of(&series[0]) else {
+        anyhow::bail!("`{}` ({}) is not defined in {year} in this scenario", s.metric, s.tier);
+    };
+
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "parameter", "unit", "base_value", "low_value", "high_value", "metric", "tier", "year",
+        "base_mean", "low_mean", "high_mean", "low_effect_mean", "low_effect_p5", "low_effect_p95",
+        "high_effect_mean", "high_effect_p5", "high_effect_p95", "swing",
+    ])
+    .expect("writing to memory cannot fail");
+    let mut lines = Vec::new();
+    for (i, m) in moved.iter().enumerate() {
+        let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
+        let (Some(lb), Some(hb)) = (band_of(low), band_of(high)) else { continue };
+        let le = paired_difference(&series[0], low).expect("defined at base and low");
+        let he = paired_difference(&series[0], high).expect("defined at base and high");
+        let swing = (he.mean - le.mean).abs();
+        w.write_record([
+            m.parameter.clone(),
+            m.unit.to_string(),
+            num(m.base_value),
+            num(m.low_value),
+            num(m.high_value),
+            s.metric.clone(),
+            s.tier.clone(),
+            year.to_string(),
+            num(base_band.mean),
+            num(lb.mean),
+            num(hb.mean),
+            num(le.mean),
+            num(le.p5),
+            num(le.p95),
+            num(he.mean),
+            num(he.p5),
+            num(he.p95),
+            num(swing),
+        ])
+        .expect("writing to memory cannot fail");
+        lines.push((swing, format!("{} ({} → {} / {}) | {:+.4} [{:+.4}, {:+.4}] | {:+.4} [{:+.4}, {:+.4}]", m.parameter, m.base_value, m.low_value, m.high_value, le.mean, le.p5, le.p95, he.mean, he.p5, he.p95)));
+    }
+    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut table = format!(
+        "{} ({}) in {year}: {:.4} at central values; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
+        s.metric, s.tier, base_band.mean, s.range * 100.0
+    );
+    for (_, l) in &lines {
+        table.push_str(l);
+        table.push('\n');
+    }
+    if !skipped.is_empty() {
+        table.push_str(&format!("skipped (zero central value): {}\n", skipped.join(", ")));
+    }
+
+    let staging = Staging::new(&dir)?;
+    staging.write("sensitivity.csv", &w.into_inner().expect("writing to memory cannot fail"))?;
+    let json = SensitivityJson {
+        tierflow_version: env!("CARGO_PKG_VERSION"),
+        scenario: &model.name,
+        metric: &s.metric,
+        tier: &s.tier,
+        year,
+        range: s.range,
+        seed: model.run.seed,
+        replications: model.run.replications,
+        parameters: &moved,
+        skipped_zero_valued: &skipped,
+    };
+    staging.write("sensitivity.json", &serde_json::to_vec_pretty(&json).expect("serialises"))?;
+    if let Some(opts) = &s.charts {
+        chart::draw_folder(staging.path(), opts)?;
+    }
+    let dir = staging.commit()?;
+    Ok(SensitivityOutcome { dir, table })
+}
