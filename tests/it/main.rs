@@ -14,5 +14,6 @@ mod properties;
 mod queueing;
 mod regressions;
 mod scenarios;
+mod studies;
 mod targets;
 mod tidy;
