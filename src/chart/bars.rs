@@ -95,7 +95,8 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
                 let bars = years
                     .iter()
                     .map(|&y| {
-                        find(s, y).and_then(|r| Some((r.diff_mean? * k, r.diff_p5? * k, r.diff_p95? * k)))
+                        find(s, y)
+                            .and_then(|r| Some((r.diff_mean? * k, r.diff_p5? * k, r.diff_p95? * k)))
                     })
                     .collect();
                 (s.clone(), bars)
@@ -164,7 +165,11 @@ impl Chart for GroupedBars {
         chart
             .configure_mesh()
             .x_desc(labels::word(Word::Year, self.lang))
-            .y_desc(format!("{} ({})", self.unit, labels::word(Word::Whiskers, self.lang)))
+            .y_desc(format!(
+                "{} ({})",
+                self.unit,
+                labels::word(Word::Whiskers, self.lang)
+            ))
             .x_labels(n_groups + 1)
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&fmt_tick)
@@ -181,14 +186,26 @@ impl Chart for GroupedBars {
             chart
                 .draw_series(bars.iter().enumerate().filter_map(|(g, b)| {
                     b.map(|(m, _, _)| {
-                        Rectangle::new([(x_of(g) + 0.1 * width, 0.0), (x_of(g) + 0.9 * width, m)], colour.filled())
+                        Rectangle::new(
+                            [(x_of(g) + 0.1 * width, 0.0), (x_of(g) + 0.9 * width, m)],
+                            colour.filled(),
+                        )
                     })
                 }))?
                 .label(name.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled())
+                });
             chart.draw_series(bars.iter().enumerate().filter_map(|(g, b)| {
                 b.map(|(m, lo, hi)| {
-                    ErrorBar::new_vertical(x_of(g) + 0.5 * width, lo, m, hi, BLACK.stroke_width(2), 8)
+                    ErrorBar::new_vertical(
+                        x_of(g) + 0.5 * width,
+                        lo,
+                        m,
+                        hi,
+                        BLACK.stroke_width(2),
+                        8,
+                    )
                 })
             }))?;
         }

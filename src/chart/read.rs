@@ -68,7 +68,9 @@ pub fn csv_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
     r.deserialize()
         .map(|row| {
             row.map_err(|e| {
-                let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
+                let line = e
+                    .position()
+                    .map_or(String::new(), |p| format!(":{}", p.line()));
                 anyhow::anyhow!("{}{line}: {e}", path.display())
             })
         })

@@ -48,20 +48,31 @@ fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
             .position(|h| h == name)
             .with_context(|| format!("`{}` has no `{name}` column", path.display()))
     };
-    let (metric, tier, mean, p5, p95) = (col("metric")?, col("tier")?, col("mean")?, col("p5")?, col("p95")?);
+    let (metric, tier, mean, p5, p95) = (
+        col("metric")?,
+        col("tier")?,
+        col("mean")?,
+        col("p5")?,
+        col("p95")?,
+    );
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("`{}` line {}", path.display(), i + 2))?;
         let num = |c: usize| -> Result<f64> {
             rec.get(c).unwrap_or("").parse().with_context(|| {
-                format!("`{}` line {}: `{}` is not a number", path.display(), i + 2, header[c])
+                format!(
+                    "`{}` line {}: `{}` is not a number",
+                    path.display(),
+                    i + 2,
+                    header[c]
+                )
             })
         };
         rows.push(SweepRow {
             varied: (0..n_varied).map(|c| rec[c].to_string()).collect(),
-            year: rec[n_varied].parse().with_context(|| {
-                format!("`{}` line {}: bad year", path.display(), i + 2)
-            })?,
+            year: rec[n_varied]
+                .parse()
+                .with_context(|| format!("`{}` line {}: bad year", path.display(), i + 2))?,
             metric: rec[metric].to_string(),
             tier: rec[tier].to_string(),
             mean: num(mean)?,
@@ -76,7 +87,10 @@ fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
     let (varied, rows) = read_sweep(&dir.join("sweep.csv"))?;
     let Some(x_path) = varied.first().cloned() else {
-        anyhow::bail!("`{}` names no varied parameter", dir.join("sweep.csv").display());
+        anyhow::bail!(
+            "`{}` names no varied parameter",
+            dir.join("sweep.csv").display()
+        );
     };
     let Some(year) = rows.iter().map(|r| r.year).max() else {
         return Ok(Vec::new());
@@ -190,9 +204,11 @@ impl Chart for ResponseChart {
                 .collect();
             let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
             if i == 0 {
-                drawn.label(labels::word(Word::Band, lang)).legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.18).filled())
-                });
+                drawn
+                    .label(labels::word(Word::Band, lang))
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.18).filled())
+                    });
             }
             let mean: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1 * k)).collect();
             let label = if single {

@@ -73,11 +73,11 @@ impl Chart for SeriesChart {
         DB::ErrorType: 'static,
     {
         let k = display_scale(&self.metric);
-        let years = self.lines.iter().flat_map(|(_, v)| v.iter().map(|r| r.year));
-        let (y0, y1) = (
-            years.clone().min().unwrap_or(0),
-            years.max().unwrap_or(0),
-        );
+        let years = self
+            .lines
+            .iter()
+            .flat_map(|(_, v)| v.iter().map(|r| r.year));
+        let (y0, y1) = (years.clone().min().unwrap_or(0), years.max().unwrap_or(0));
         let values = self
             .lines
             .iter()
@@ -114,9 +114,11 @@ impl Chart for SeriesChart {
                 .collect();
             let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))?;
             if i == 0 {
-                drawn.label(labels::word(Word::Band, lang)).legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.2).filled())
-                });
+                drawn
+                    .label(labels::word(Word::Band, lang))
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.2).filled())
+                    });
             }
             let mean: Vec<(f64, f64)> = rows.iter().map(|r| (r.year as f64, r.mean * k)).collect();
             let name = if tier == "all" {
@@ -134,17 +136,16 @@ impl Chart for SeriesChart {
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
                 });
-            chart.draw_series(
-                mean.iter()
-                    .map(|&p| Circle::new(p, 4, colour.filled())),
-            )?;
+            chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
         }
         if !self.targets.is_empty() {
             let red = RGBColor(200, 30, 30);
             chart
-                .draw_series(self.targets.iter().map(|t| {
-                    Cross::new((t.year as f64, t.value * k), 9, red.stroke_width(3))
-                }))?
+                .draw_series(
+                    self.targets
+                        .iter()
+                        .map(|t| Cross::new((t.year as f64, t.value * k), 9, red.stroke_width(3))),
+                )?
                 .label(labels::word(Word::Target, lang))
                 .legend(move |(x, y)| Cross::new((x + 10, y), 6, red.stroke_width(2)));
             chart.draw_series(self.targets.iter().map(|t| {

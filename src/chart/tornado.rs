@@ -77,7 +77,14 @@ impl Chart for Tornado {
         let all = self
             .rows
             .iter()
-            .flat_map(|r| [r.low_effect_p5, r.low_effect_p95, r.high_effect_p5, r.high_effect_p95])
+            .flat_map(|r| {
+                [
+                    r.low_effect_p5,
+                    r.low_effect_p95,
+                    r.high_effect_p5,
+                    r.high_effect_p95,
+                ]
+            })
             .map(|v| v * k)
             .chain([0.0]);
         let lo = all.clone().fold(f64::INFINITY, f64::min);
@@ -148,10 +155,19 @@ impl Chart for Tornado {
                     Rectangle::new([(0.0, y - 0.15), (m * k, y + 0.15)], colour.filled())
                 }))?
                 .label(labels::word(word, lang))
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled())
+                });
             chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
                 let (m, p5, p95) = effect(r);
-                ErrorBar::new_horizontal(y_of(i) + offset, p5 * k, m * k, p95 * k, BLACK.stroke_width(1), 6)
+                ErrorBar::new_horizontal(
+                    y_of(i) + offset,
+                    p5 * k,
+                    m * k,
+                    p95 * k,
+                    BLACK.stroke_width(1),
+                    6,
+                )
             }))?;
         }
         chart.draw_series(std::iter::once(PathElement::new(

@@ -63,7 +63,11 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         progress::bar(n, "scenario replications", a.quiet)
     })?;
     if !a.quiet {
-        print(&format!("{}\nresults: {}\n", outcome.table, outcome.dir.display()))?;
+        print(&format!(
+            "{}\nresults: {}\n",
+            outcome.table,
+            outcome.dir.display()
+        ))?;
     }
     Ok(())
 }

@@ -140,7 +140,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// `--set` overrides with `-r` and `--seed` folded in, applied alike to every point of a study.
-pub(crate) fn study_overrides(set: &[String], replications: Option<u32>, seed: Option<u64>) -> Vec<String> {
+pub(crate) fn study_overrides(
+    set: &[String],
+    replications: Option<u32>,
+    seed: Option<u64>,
+) -> Vec<String> {
     let mut o = set.to_vec();
     if let Some(r) = replications {
         o.push(format!("run.replications={r}"));

@@ -25,7 +25,11 @@ pub fn plot(a: PlotArgs) -> Result<()> {
     }
     let written = crate::chart::draw_folder(&a.dir, &a.charts.options())?;
     if !a.quiet {
-        let mut text = format!("{} chart files in {}\n", written.len(), a.dir.join("charts").display());
+        let mut text = format!(
+            "{} chart files in {}\n",
+            written.len(),
+            a.dir.join("charts").display()
+        );
         for w in &written {
             text.push_str(&format!("  {}\n", w.display()));
         }

@@ -67,7 +67,9 @@ fn parse_range(text: &str) -> Result<f64, String> {
     if x > 0.0 && x < 1.0 {
         Ok(x)
     } else {
-        Err(format!("`{text}`: expected a range above 0% and below 100%"))
+        Err(format!(
+            "`{text}`: expected a range above 0% and below 100%"
+        ))
     }
 }
 
@@ -92,7 +94,11 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
         progress::bar(n, "point replications", a.quiet)
     })?;
     if !a.quiet {
-        print(&format!("{}results: {}\n", outcome.table, outcome.dir.display()))?;
+        print(&format!(
+            "{}results: {}\n",
+            outcome.table,
+            outcome.dir.display()
+        ))?;
     }
     Ok(())
 }

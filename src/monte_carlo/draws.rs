@@ -76,7 +76,11 @@ impl Prepared {
 
     /// The plan replication `replication` runs.
     pub fn plan(&self, replication: u32) -> Result<Cow<'_, Plan>, ScenarioError> {
-        let Some(scenario) = self.scenario.as_ref().filter(|_| !self.uncertain.is_empty()) else {
+        let Some(scenario) = self
+            .scenario
+            .as_ref()
+            .filter(|_| !self.uncertain.is_empty())
+        else {
             return Ok(Cow::Borrowed(&self.plan));
         };
         let draws = self.draws(replication)?;

@@ -277,10 +277,22 @@ mod tests {
     #[test]
     fn bad_distributions_are_named() {
         for (text, needle) in [
-            (r#"behaviour.x = { dist = "normal", mean = 1, sd = 0 }"#, "sd > 0"),
-            (r#"behaviour.x = { dist = "beta", a = 1 }"#, "unknown variant"),
-            (r#"behaviour.x = { dist = "uniform", low = 2, high = 1 }"#, "low < high"),
-            (r#"run.seed = { dist = "uniform", low = 1, high = 2 }"#, "only model"),
+            (
+                r#"behaviour.x = { dist = "normal", mean = 1, sd = 0 }"#,
+                "sd > 0",
+            ),
+            (
+                r#"behaviour.x = { dist = "beta", a = 1 }"#,
+                "unknown variant",
+            ),
+            (
+                r#"behaviour.x = { dist = "uniform", low = 2, high = 1 }"#,
+                "low < high",
+            ),
+            (
+                r#"run.seed = { dist = "uniform", low = 1, high = 2 }"#,
+                "only model",
+            ),
         ] {
             let mut t: toml::Table = text.parse().unwrap();
             let e = extract(&mut t).unwrap_err();

@@ -114,7 +114,10 @@ pub fn compare(
         .map(|p| {
             if p.is_dir() {
                 let m: RunManifest = read::json(&p.join("manifest.json")).with_context(|| {
-                    format!("`{}` is a folder but not the results of `tierflow run`", p.display())
+                    format!(
+                        "`{}` is a folder but not the results of `tierflow run`",
+                        p.display()
+                    )
                 })?;
                 Ok(Input::Folder(p.clone(), m))
             } else {
@@ -167,7 +170,9 @@ pub fn compare(
 
     let to_run: Vec<&Prepared> = prepared.iter().map(|(_, p)| p).collect();
     let progress = bar((to_run.len() * rep_ids.len()) as u64);
-    let ran = run_points(&to_run, &rep_ids, s.threads, cancel, &progress, |_, _| Ok(()));
+    let ran = run_points(&to_run, &rep_ids, s.threads, cancel, &progress, |_, _| {
+        Ok(())
+    });
     progress.finish_and_clear();
     let ran = match ran {
         Err(RunError::Cancelled) => {
@@ -221,7 +226,10 @@ pub fn compare(
         chart_metrics: metrics,
         table_year,
     };
-    staging.write("compare.json", &serde_json::to_vec_pretty(&json).expect("serialises"))?;
+    staging.write(
+        "compare.json",
+        &serde_json::to_vec_pretty(&json).expect("serialises"),
+    )?;
     if let Some(opts) = &s.charts {
         chart::draw_folder(staging.path(), opts)?;
     }
@@ -233,7 +241,8 @@ fn input_stem(input: &Input) -> String {
     let p = match input {
         Input::File(p) | Input::Folder(p, _) => p,
     };
-    p.file_stem().map_or_else(|| "input".to_string(), |s| s.to_string_lossy().to_string())
+    p.file_stem()
+        .map_or_else(|| "input".to_string(), |s| s.to_string_lossy().to_string())
 }
 
 /// A run folder's replications.csv by row name, positions following `reps`.
@@ -242,11 +251,16 @@ fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
     let mut rows = Rows::new();
     for r in all {
         if let Some(k) = reps.iter().position(|&x| x == r.replication) {
-            rows.entry((r.year, r.metric, r.tier)).or_default().push((k, r.value));
+            rows.entry((r.year, r.metric, r.tier))
+                .or_default()
+                .push((k, r.value));
         }
     }
     if rows.is_empty() {
-        anyhow::bail!("`{}` holds no replications", dir.join("replications.csv").display());
+        anyhow::bail!(
+            "`{}` holds no replications",
+            dir.join("replications.csv").display()
+        );
     }
     Ok(rows)
 }
@@ -254,8 +268,20 @@ fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
 fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "scenario", "year", "metric", "tier", "mean", "sd", "p5", "p50", "p95", "diff_mean",
-        "diff_sd", "diff_p5", "diff_p50", "diff_p95",
+        "scenario",
+        "year",
+        "metric",
+        "tier",
+        "mean",
+        "sd",
+        "p5",
+        "p50",
+        "p95",
+        "diff_mean",
+        "diff_sd",
+        "diff_p5",
+        "diff_p50",
+        "diff_p95",
     ])
     .expect("writing to memory cannot fail");
     for (name, r) in names.iter().zip(rows) {
@@ -296,9 +322,11 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
     for m in metrics {
         let key = (year, m.clone(), "all".to_string());
         let cell = |r: &Rows| {
-            r.get(&key).and_then(|v| band_of(v)).map_or("–".to_string(), |b| {
-                format!("{} [{}, {}]", fmt(m, b.mean), fmt(m, b.p5), fmt(m, b.p95))
-            })
+            r.get(&key)
+                .and_then(|v| band_of(v))
+                .map_or("–".to_string(), |b| {
+                    format!("{} [{}, {}]", fmt(m, b.mean), fmt(m, b.p5), fmt(m, b.p95))
+                })
         };
         let mut line = format!("| {m} | {} |", cell(&rows[0]));
         for r in &rows[1..] {
@@ -307,7 +335,12 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
                 .zip(r.get(&key))
                 .and_then(|(a, b)| paired_difference(a, b))
                 .map_or("–".to_string(), |d| {
-                    format!("{} [{}, {}]", fmt_signed(m, d.mean), fmt_signed(m, d.p5), fmt_signed(m, d.p95))
+                    format!(
+                        "{} [{}, {}]",
+                        fmt_signed(m, d.mean),
+                        fmt_signed(m, d.p5),
+                        fmt_signed(m, d.p95)
+                    )
                 });
             line.push_str(&format!(" {} | {diff} |", cell(r)));
         }

@@ -18,7 +18,10 @@ pub struct Vary {
 }
 
 fn err(spec: &str, msg: impl Into<String>) -> ScenarioError {
-    ScenarioError::new(ErrorKind::Override, format!("--vary `{spec}`: {}", msg.into()))
+    ScenarioError::new(
+        ErrorKind::Override,
+        format!("--vary `{spec}`: {}", msg.into()),
+    )
 }
 
 /// A number as a short decimal: ranges step in binary floating point, so 0.1 + 0.2 is shown as
@@ -39,18 +42,32 @@ fn range(spec: &str, text: &str) -> Result<Option<Vec<String>>, ScenarioError> {
             .parse::<f64>()
             .ok()
             .filter(|x| x.is_finite())
-            .ok_or_else(|| err(spec, format!("range {what} `{s}` is not a number (expected START:END:STEP)")))
+            .ok_or_else(|| {
+                err(
+                    spec,
+                    format!("range {what} `{s}` is not a number (expected START:END:STEP)"),
+                )
+            })
     };
-    let (start, end, step) = (num(parts[0], "start")?, num(parts[1], "end")?, num(parts[2], "step")?);
+    let (start, end, step) = (
+        num(parts[0], "start")?,
+        num(parts[1], "end")?,
+        num(parts[2], "step")?,
+    );
     if step == 0.0 || (end - start) * step < 0.0 {
         return Err(err(
             spec,
-            format!("step {step} never goes from {start} to {end} (expected a step with the sign of END − START)"),
+            format!(
+                "step {step} never goes from {start} to {end} (expected a step with the sign of END − START)"
+            ),
         ));
     }
     let n = ((end - start) / step + 1e-9).floor() as usize + 1;
     if n > MAX_POINTS {
-        return Err(err(spec, format!("{n} values; at most {MAX_POINTS} (is the step too small?)")));
+        return Err(err(
+            spec,
+            format!("{n} values; at most {MAX_POINTS} (is the step too small?)"),
+        ));
     }
     let integers = [parts[0], parts[1], parts[2]]
         .iter()
@@ -59,7 +76,11 @@ fn range(spec: &str, text: &str) -> Result<Option<Vec<String>>, ScenarioError> {
         (0..n)
             .map(|i| {
                 let x = start + step * i as f64;
-                if integers { format!("{}", x.round() as i64) } else { tidy(x) }
+                if integers {
+                    format!("{}", x.round() as i64)
+                } else {
+                    tidy(x)
+                }
             })
             .collect(),
     ))
@@ -146,7 +167,10 @@ mod tests {
 
     #[test]
     fn lists_keep_their_order_and_reject_repeats() {
-        assert_eq!(parse_vary("x.y=0.7, 0.4,0.5").unwrap().values, ["0.7", "0.4", "0.5"]);
+        assert_eq!(
+            parse_vary("x.y=0.7, 0.4,0.5").unwrap().values,
+            ["0.7", "0.4", "0.5"]
+        );
         assert!(parse_vary("x.y=1,1").is_err());
         assert!(parse_vary("x.y=1:2:0").is_err());
         assert!(parse_vary("x.y").is_err());

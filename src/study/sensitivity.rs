@@ -95,7 +95,10 @@ pub fn sensitivity(
     bar: impl Fn(u64) -> indicatif::ProgressBar,
 ) -> Result<SensitivityOutcome> {
     if !(s.range > 0.0 && s.range < 1.0) {
-        anyhow::bail!("--range: expected a relative move between 0% and 100% (e.g. 20%), found {}", s.range);
+        anyhow::bail!(
+            "--range: expected a relative move between 0% and 100% (e.g. 20%), found {}",
+            s.range
+        );
     }
     let Some((metric_index, _)) = catalog::metric(&s.metric) else {
         let hint = scenario::paths::suggest(&s.metric, catalog::METRICS.iter().map(|m| m.name))
@@ -105,14 +108,21 @@ pub fn sensitivity(
     let base_scenario = scenario::load(&s.scenario, &s.overrides)?;
     let params = base_scenario.params();
     let known: Vec<String> = params.iter().map(|p| p.path.clone()).collect();
-    let chosen = if s.params.is_empty() { default_params(&params) } else { s.params.clone() };
+    let chosen = if s.params.is_empty() {
+        default_params(&params)
+    } else {
+        s.params.clone()
+    };
     let mut moved = Vec::new();
     let mut skipped = Vec::new();
     for path in &chosen {
         check_known_path(path, &known).map_err(|e| anyhow::anyhow!("--params: {e}"))?;
         let p = params.iter().find(|p| p.path == *path).expect("known path");
         let v: f64 = p.value.parse().map_err(|_| {
-            anyhow::anyhow!("--params: `{path}` is `{}`, not a number; sensitivity moves numbers", p.value)
+            anyhow::anyhow!(
+                "--params: `{path}` is `{}`, not a number; sensitivity moves numbers",
+                p.value
+            )
         })?;
         if v == 0.0 {
             skipped.push(path.clone());
@@ -120,8 +130,14 @@ pub fn sensitivity(
         }
         // Short decimals, so the table shows 0.44 rather than 0.44000000000000006.
         let clamp = |x: f64| {
-            let x = if p.unit == "fraction" { x.clamp(0.0, 1.0) } else { x };
-            super::grid::tidy(x).parse::<f64>().expect("tidy prints a number")
+            let x = if p.unit == "fraction" {
+                x.clamp(0.0, 1.0)
+            } else {
+                x
+            };
+            super::grid::tidy(x)
+                .parse::<f64>()
+                .expect("tidy prints a number")
         };
         moved.push(Moved {
             parameter: path.clone(),
@@ -132,13 +148,18 @@ pub fn sensitivity(
         });
     }
     if moved.is_empty() {
-        anyhow::bail!("no parameter to move (all chosen parameters are zero; a relative move of zero is no move)");
+        anyhow::bail!(
+            "no parameter to move (all chosen parameters are zero; a relative move of zero is no move)"
+        );
     }
 
     let base = Prepared::new(base_scenario, s.fix_parameters)?;
     let model = base.plan.base();
     if Breakdown::parse(&s.tier, model).is_none() {
-        anyhow::bail!("--tier: `{}` is not `all`, a tier or a population group of this scenario", s.tier);
+        anyhow::bail!(
+            "--tier: `{}` is not `all`, a tier or a population group of this scenario",
+            s.tier
+        );
     }
     let first_year = model.run.start_year;
     let last_year = first_year + model.run.years as i32 - 1;
@@ -153,14 +174,18 @@ pub fn sensitivity(
             o.push(format!("{}={v}", m.parameter));
             let sc = scenario::load(&s.scenario, &o)?;
             let p = Prepared::new(sc, s.fix_parameters).map_err(|e| {
-                anyhow::anyhow!("moving `{}` to {v} makes the scenario invalid: {e}", m.parameter)
+                anyhow::anyhow!(
+                    "moving `{}` to {v} makes the scenario invalid: {e}",
+                    m.parameter
+                )
             })?;
             points.push(p);
         }
     }
-    let dir = s.out.clone().unwrap_or_else(|| {
-        PathBuf::from("outputs").join(format!("{}-sensitivity", model.name))
-    });
+    let dir = s
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sensitivity", model.name)));
     output::check_destination(&dir, s.force)?;
     let reps: Vec<u32> = (0..model.run.replications).collect();
     let refs: Vec<&Prepared> = points.iter().collect();
@@ -176,27 +201,56 @@ pub fn sensitivity(
         }
         other => other?,
     };
-    let key = (year, catalog::METRICS[metric_index].name.to_string(), s.tier.clone());
+    let key = (
+        year,
+        catalog::METRICS[metric_index].name.to_string(),
+        s.tier.clone(),
+    );
     let series: Vec<Vec<(usize, f64)>> = ran
         .iter()
         .zip(&points)
-        .map(|(values, p)| by_name(p.plan.base(), values).remove(&key).unwrap_or_default())
+        .map(|(values, p)| {
+            by_name(p.plan.base(), values)
+                .remove(&key)
+                .unwrap_or_default()
+        })
         .collect();
     let Some(base_band) = band_of(&series[0]) else {
-        anyhow::bail!("`{}` ({}) is not defined in {year} in this scenario", s.metric, s.tier);
+        anyhow::bail!(
+            "`{}` ({}) is not defined in {year} in this scenario",
+            s.metric,
+            s.tier
+        );
     };
 
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
-        "parameter", "unit", "base_value", "low_value", "high_value", "metric", "tier", "year",
-        "base_mean", "low_mean", "high_mean", "low_effect_mean", "low_effect_p5", "low_effect_p95",
-        "high_effect_mean", "high_effect_p5", "high_effect_p95", "swing",
+        "parameter",
+        "unit",
+        "base_value",
+        "low_value",
+        "high_value",
+        "metric",
+        "tier",
+        "year",
+        "base_mean",
+        "low_mean",
+        "high_mean",
+        "low_effect_mean",
+        "low_effect_p5",
+        "low_effect_p95",
+        "high_effect_mean",
+        "high_effect_p5",
+        "high_effect_p95",
+        "swing",
     ])
     .expect("writing to memory cannot fail");
     let mut lines = Vec::new();
     for (i, m) in moved.iter().enumerate() {
         let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
-        let (Some(lb), Some(hb)) = (band_of(low), band_of(high)) else { continue };
+        let (Some(lb), Some(hb)) = (band_of(low), band_of(high)) else {
+            continue;
+        };
         let le = paired_difference(&series[0], low).expect("defined at base and low");
         let he = paired_difference(&series[0], high).expect("defined at base and high");
         let swing = (he.mean - le.mean).abs();
@@ -221,23 +275,47 @@ pub fn sensitivity(
             num(swing),
         ])
         .expect("writing to memory cannot fail");
-        lines.push((swing, format!("{} ({} → {} / {}) | {:+.4} [{:+.4}, {:+.4}] | {:+.4} [{:+.4}, {:+.4}]", m.parameter, m.base_value, m.low_value, m.high_value, le.mean, le.p5, le.p95, he.mean, he.p5, he.p95)));
+        lines.push((
+            swing,
+            format!(
+                "{} ({} → {} / {}) | {:+.4} [{:+.4}, {:+.4}] | {:+.4} [{:+.4}, {:+.4}]",
+                m.parameter,
+                m.base_value,
+                m.low_value,
+                m.high_value,
+                le.mean,
+                le.p5,
+                le.p95,
+                he.mean,
+                he.p5,
+                he.p95
+            ),
+        ));
     }
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut table = format!(
         "{} ({}) in {year}: {:.4} at central values; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
-        s.metric, s.tier, base_band.mean, s.range * 100.0
+        s.metric,
+        s.tier,
+        base_band.mean,
+        s.range * 100.0
     );
     for (_, l) in &lines {
         table.push_str(l);
         table.push('\n');
     }
     if !skipped.is_empty() {
-        table.push_str(&format!("skipped (zero central value): {}\n", skipped.join(", ")));
+        table.push_str(&format!(
+            "skipped (zero central value): {}\n",
+            skipped.join(", ")
+        ));
     }
 
     let staging = Staging::new(&dir)?;
-    staging.write("sensitivity.csv", &w.into_inner().expect("writing to memory cannot fail"))?;
+    staging.write(
+        "sensitivity.csv",
+        &w.into_inner().expect("writing to memory cannot fail"),
+    )?;
     let json = SensitivityJson {
         tierflow_version: env!("CARGO_PKG_VERSION"),
         scenario: &model.name,
@@ -250,7 +328,10 @@ pub fn sensitivity(
         parameters: &moved,
         skipped_zero_valued: &skipped,
     };
-    staging.write("sensitivity.json", &serde_json::to_vec_pretty(&json).expect("serialises"))?;
+    staging.write(
+        "sensitivity.json",
+        &serde_json::to_vec_pretty(&json).expect("serialises"),
+    )?;
     if let Some(opts) = &s.charts {
         chart::draw_folder(staging.path(), opts)?;
     }

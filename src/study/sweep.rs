@@ -118,8 +118,10 @@ pub fn sweep(
     for values in &points {
         let mut overrides = s.overrides.clone();
         overrides.extend(paths.iter().zip(values).map(|(p, v)| format!("{p}={v}")));
-        let sc = scenario::load(&s.scenario, &overrides).map_err(|e| point_error(&paths, values, e))?;
-        prepared.push(Prepared::new(sc, s.fix_parameters).map_err(|e| point_error(&paths, values, e))?);
+        let sc =
+            scenario::load(&s.scenario, &overrides).map_err(|e| point_error(&paths, values, e))?;
+        prepared
+            .push(Prepared::new(sc, s.fix_parameters).map_err(|e| point_error(&paths, values, e))?);
     }
     let model0 = prepared[0].plan.base();
     let reps: Vec<u32> = (0..model0.run.replications).collect();
@@ -146,14 +148,31 @@ pub fn sweep(
         .map(|i| load_point(&dir, i, &points[i], &reps, &spec, prepared[i].plan.base()))
         .collect();
     let reused = results.iter().filter(|r| r.is_some()).count();
-    let pending: Vec<usize> = (0..points.len()).filter(|&i| results[i].is_none()).collect();
+    let pending: Vec<usize> = (0..points.len())
+        .filter(|&i| results[i].is_none())
+        .collect();
     let pending_prepared: Vec<&Prepared> = pending.iter().map(|&i| &prepared[i]).collect();
 
     let progress = bar((pending.len() * reps.len()) as u64);
-    let ran = run_points(&pending_prepared, &reps, s.threads, cancel, &progress, |j, values| {
-        let i = pending[j];
-        save_point(&dir, i, &points[i], &reps, spec.seed, prepared[i].plan.base(), values)
-    });
+    let ran = run_points(
+        &pending_prepared,
+        &reps,
+        s.threads,
+        cancel,
+        &progress,
+        |j, values| {
+            let i = pending[j];
+            save_point(
+                &dir,
+                i,
+                &points[i],
+                &reps,
+                spec.seed,
+                prepared[i].plan.base(),
+                values,
+            )
+        },
+    );
     progress.finish_and_clear();
     let ran = match ran {
         Ok(r) => r,
@@ -173,11 +192,17 @@ pub fn sweep(
     for (j, values) in pending.iter().zip(ran) {
         results[*j] = Some(values);
     }
-    let results: Vec<PointValues> = results.into_iter().map(|r| r.expect("all points done")).collect();
+    let results: Vec<PointValues> = results
+        .into_iter()
+        .map(|r| r.expect("all points done"))
+        .collect();
 
     // Tables, charts, and the sweep marked complete.
     let models: Vec<&Model> = prepared.iter().map(|p| p.plan.base()).collect();
-    output::write_atomic(&dir.join("sweep.csv"), &sweep_csv(&paths, &points, &models, &results))?;
+    output::write_atomic(
+        &dir.join("sweep.csv"),
+        &sweep_csv(&paths, &points, &models, &results),
+    )?;
     output::write_atomic(
         &dir.join("sweep_targets.csv"),
         &targets_csv(&paths, &points, &models, &results),
@@ -195,7 +220,11 @@ pub fn sweep(
 }
 
 fn point_error(paths: &[String], values: &[String], e: impl std::fmt::Display) -> anyhow::Error {
-    let at: Vec<String> = paths.iter().zip(values).map(|(p, v)| format!("{p}={v}")).collect();
+    let at: Vec<String> = paths
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{p}={v}"))
+        .collect();
     anyhow::anyhow!("sweep point {}: {e}", at.join(", "))
 }
 
@@ -231,7 +260,8 @@ fn prepare_folder(dir: &Path, spec: &SweepSpec, force: bool) -> Result<()> {
                 dir.display()
             );
         }
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot replace `{}`", dir.display()))?;
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("cannot replace `{}`", dir.display()))?;
     }
     std::fs::create_dir_all(dir.join("points"))
         .with_context(|| format!("cannot create output folder `{}`", dir.display()))?;
@@ -248,13 +278,19 @@ fn save_point(
     results: &PointValues,
 ) -> Result<()> {
     let staging = Staging::new(&point_dir(dir, i))?;
-    staging.write("replications.csv", &tables::replications_csv(model, reps, results))?;
+    staging.write(
+        "replications.csv",
+        &tables::replications_csv(model, reps, results),
+    )?;
     let json = PointJson {
         values: values.to_vec(),
         replications: reps.to_vec(),
         seed,
     };
-    staging.write("point.json", &serde_json::to_vec_pretty(&json).expect("point.json serialises"))?;
+    staging.write(
+        "point.json",
+        &serde_json::to_vec_pretty(&json).expect("point.json serialises"),
+    )?;
     staging.commit()?;
     Ok(())
 }
@@ -293,14 +329,20 @@ fn load_point(
     Some(out)
 }
 
-fn sweep_csv(paths: &[String], points: &[Vec<String>], models: &[&Model], results: &[PointValues]) -> Vec<u8> {
+fn sweep_csv(
+    paths: &[String],
+    points: &[Vec<String>],
+    models: &[&Model],
+    results: &[PointValues],
+) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header: Vec<&str> = paths
         .iter()
         .map(String::as_str)
         .chain(["year", "metric", "tier", "mean", "sd", "p5", "p50", "p95"])
         .collect();
-    w.write_record(&header).expect("writing to memory cannot fail");
+    w.write_record(&header)
+        .expect("writing to memory cannot fail");
     for ((values, model), res) in points.iter().zip(models).zip(results) {
         for ((year, mi, key), b) in bands::summarise(res) {
             let mut rec = values.clone();
@@ -316,14 +358,30 @@ fn sweep_csv(paths: &[String], points: &[Vec<String>], models: &[&Model], result
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-fn targets_csv(paths: &[String], points: &[Vec<String>], models: &[&Model], results: &[PointValues]) -> Vec<u8> {
+fn targets_csv(
+    paths: &[String],
+    points: &[Vec<String>],
+    models: &[&Model],
+    results: &[PointValues],
+) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .chain(["target", "metric", "tier", "year", "op", "value", "projected_mean", "share_of_replications_meeting", "met"])
+        .chain([
+            "target",
+            "metric",
+            "tier",
+            "year",
+            "op",
+            "value",
+            "projected_mean",
+            "share_of_replications_meeting",
+            "met",
+        ])
         .collect();
-    w.write_record(&header).expect("writing to memory cannot fail");
+    w.write_record(&header)
+        .expect("writing to memory cannot fail");
     for ((values, model), res) in points.iter().zip(models).zip(results) {
         for t in targets::judge(model, &bands::collect(res), res.len()) {
             let mut rec = values.clone();
@@ -344,20 +402,38 @@ fn targets_csv(paths: &[String], points: &[Vec<String>], models: &[&Model], resu
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-fn table(paths: &[String], points: &[Vec<String>], models: &[&Model], results: &[PointValues]) -> String {
+fn table(
+    paths: &[String],
+    points: &[Vec<String>],
+    models: &[&Model],
+    results: &[PointValues],
+) -> String {
     let (mi, _) = catalog::metric(HEADLINE).expect("headline metric is in the catalogue");
-    let mut out = format!("{} | {HEADLINE} (last year, mean [5–95%]) | targets met\n", paths.join(" | "));
+    let mut out = format!(
+        "{} | {HEADLINE} (last year, mean [5–95%]) | targets met\n",
+        paths.join(" | ")
+    );
     for ((values, model), res) in points.iter().zip(models).zip(results) {
         let b = bands::summarise(res);
         let last = b.keys().map(|k| k.0).max();
-        let head = last
-            .and_then(|y| b.get(&(y, mi, Breakdown::All)))
-            .map_or("-".to_string(), |b: &Band| {
-                format!("{:.1}% [{:.1}–{:.1}]", b.mean * 100.0, b.p5 * 100.0, b.p95 * 100.0)
-            });
+        let head = last.and_then(|y| b.get(&(y, mi, Breakdown::All))).map_or(
+            "-".to_string(),
+            |b: &Band| {
+                format!(
+                    "{:.1}% [{:.1}–{:.1}]",
+                    b.mean * 100.0,
+                    b.p5 * 100.0,
+                    b.p95 * 100.0
+                )
+            },
+        );
         let judged = targets::judge(model, &bands::collect(res), res.len());
         let met = judged.iter().filter(|t| t.met).count();
-        out.push_str(&format!("{} | {head} | {met} of {}\n", values.join(" | "), judged.len()));
+        out.push_str(&format!(
+            "{} | {head} | {met} of {}\n",
+            values.join(" | "),
+            judged.len()
+        ));
     }
     out
 }

@@ -1,5 +1,6 @@
 //! tierflow's integration tests: one binary, one module per theme.
 
+mod charts;
 mod choice;
 mod cli;
 mod common;
@@ -17,3 +18,4 @@ mod scenarios;
 mod studies;
 mod targets;
 mod tidy;
+mod uncertainty;

@@ -23,14 +23,26 @@ fn tierflow(args: &[&str]) -> std::process::Output {
 
 fn ok(args: &[&str]) -> String {
     let out = tierflow(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stderr.is_empty(), "progress must stay off stderr when it is not a terminal");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "progress must stay off stderr when it is not a terminal"
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 fn failure(args: &[&str]) -> String {
     let out = tierflow(args);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8(out.stderr).unwrap()
 }
 
@@ -82,7 +94,10 @@ fn sweep_writes_every_grid_point_and_a_rerun_resumes_without_rerunning() {
     let second = ok(&sweep_args(out_s));
     assert!(second.contains("1 point(s) run, 3 reused"), "{second}");
     assert_eq!(std::fs::read_to_string(out.join("sweep.csv")).unwrap(), csv);
-    assert_eq!(std::fs::metadata(&kept).unwrap().modified().unwrap(), kept_before);
+    assert_eq!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        kept_before
+    );
 
     let third = ok(&sweep_args(out_s));
     assert!(third.contains("0 point(s) run, 4 reused"), "{third}");
@@ -129,7 +144,10 @@ fn vary_errors_name_the_problem() {
     let base = ["sweep", "scenarios/shaoxing-2014.toml", "-o", o, "--vary"];
     let with = |v: &'static str| [&base[..], &[v]].concat();
     let e = failure(&with("schemes.residents.outpatient.village.rat=0.5,0.6"));
-    assert!(e.contains("did you mean `schemes.residents.outpatient.village.rate`"), "{e}");
+    assert!(
+        e.contains("did you mean `schemes.residents.outpatient.village.rate`"),
+        "{e}"
+    );
     let e = failure(&with("behaviour.habit=1:2:0"));
     assert!(e.contains("step 0 never goes"), "{e}");
     let e = failure(&with("behaviour.habit=1,[oops"));
@@ -137,7 +155,10 @@ fn vary_errors_name_the_problem() {
     let e = failure(&with("behaviour.habit"));
     assert!(e.contains("expected PATH=V1,V2"), "{e}");
     let e = failure(&with("tiers.county.beds_per_1000=-1,2"));
-    assert!(e.contains("sweep point tiers.county.beds_per_1000=-1"), "{e}");
+    assert!(
+        e.contains("sweep point tiers.county.beds_per_1000=-1"),
+        "{e}"
+    );
     assert!(!out.exists(), "a sweep that cannot start writes nothing");
 }
 
@@ -146,18 +167,34 @@ fn vary_errors_name_the_problem() {
 fn common_random_numbers_make_paired_differences_tighter_than_unpaired_ones() {
     let file = repo("scenarios/shaoxing-2014.toml");
     let load = |extra: &[&str]| {
-        let mut o: Vec<String> = vec!["population.scale=0.002".into(), "run.replications=12".into()];
+        let mut o: Vec<String> = vec![
+            "population.scale=0.002".into(),
+            "run.replications=12".into(),
+        ];
         o.extend(extra.iter().map(|s| s.to_string()));
         Prepared::new(scenario::load(&file, &o).unwrap(), false).unwrap()
     };
     let a = load(&["run.seed=1"]);
-    let b = load(&["run.seed=1", "schemes.residents.outpatient.village.rate=0.75"]);
-    let b_other_seed = load(&["run.seed=999", "schemes.residents.outpatient.village.rate=0.75"]);
+    let b = load(&[
+        "run.seed=1",
+        "schemes.residents.outpatient.village.rate=0.75",
+    ]);
+    let b_other_seed = load(&[
+        "run.seed=999",
+        "schemes.residents.outpatient.village.rate=0.75",
+    ]);
     let reps: Vec<u32> = (0..12).collect();
     let bar = indicatif::ProgressBar::hidden();
     let never = std::sync::atomic::AtomicBool::new(false);
-    let ran = run_points(&[&a, &b, &b_other_seed], &reps, 2, &never, &bar, |_, _| Ok(())).unwrap();
-    let key = (2016, "grassroots_outpatient_share".to_string(), "all".to_string());
+    let ran = run_points(&[&a, &b, &b_other_seed], &reps, 2, &never, &bar, |_, _| {
+        Ok(())
+    })
+    .unwrap();
+    let key = (
+        2016,
+        "grassroots_outpatient_share".to_string(),
+        "all".to_string(),
+    );
     let rows: Vec<_> = ran
         .iter()
         .zip([&a, &b, &b_other_seed])
@@ -165,7 +202,10 @@ fn common_random_numbers_make_paired_differences_tighter_than_unpaired_ones() {
         .collect();
     let paired = paired_difference(&rows[0], &rows[1]).unwrap();
     let unpaired = paired_difference(&rows[0], &rows[2]).unwrap();
-    assert!(paired.mean > 0.0, "raising the village payout raises the grassroots share");
+    assert!(
+        paired.mean > 0.0,
+        "raising the village payout raises the grassroots share"
+    );
     assert!(
         (paired.p95 - paired.p5) < 0.5 * (unpaired.p95 - unpaired.p5),
         "paired band {:?} should be far narrower than unpaired {:?}",
@@ -184,35 +224,85 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
     let d = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
     let (base_run, from_files, from_run) = (d("base"), d("files"), d("mixed"));
     let small = ["--set", "population.scale=0.002", "-r", "4"];
-    let run = [&["run", "scenarios/shaoxing-baseline.toml", "-q", "--no-charts", "-o", &base_run][..], &small[..]].concat();
+    let run = [
+        &[
+            "run",
+            "scenarios/shaoxing-baseline.toml",
+            "-q",
+            "--no-charts",
+            "-o",
+            &base_run,
+        ][..],
+        &small[..],
+    ]
+    .concat();
     ok(&run);
     let table = ok(&[
-        &["compare", "scenarios/shaoxing-baseline.toml", "scenarios/shaoxing-2014.toml", "--no-charts", "-o", &from_files][..],
+        &[
+            "compare",
+            "scenarios/shaoxing-baseline.toml",
+            "scenarios/shaoxing-2014.toml",
+            "--no-charts",
+            "-o",
+            &from_files,
+        ][..],
         &small[..],
     ]
     .concat());
-    assert!(table.contains("| shaoxing-2014 − shaoxing-baseline |"), "{table}");
+    assert!(
+        table.contains("| shaoxing-2014 − shaoxing-baseline |"),
+        "{table}"
+    );
     ok(&[
-        &["compare", &base_run, "scenarios/shaoxing-2014.toml", "--no-charts", "-o", &from_run][..],
+        &[
+            "compare",
+            &base_run,
+            "scenarios/shaoxing-2014.toml",
+            "--no-charts",
+            "-o",
+            &from_run,
+        ][..],
         &small[..],
     ]
     .concat());
     let a = read(&dir.path().join("files/compare.csv"));
     let b = read(&dir.path().join("mixed/compare.csv"));
-    assert_eq!(a, b, "a finished run pairs exactly as its scenario file does");
+    assert_eq!(
+        a, b,
+        "a finished run pairs exactly as its scenario file does"
+    );
     let diff_row = a
         .lines()
         .find(|l| l.starts_with("shaoxing-2014,2016,grassroots_outpatient_share,all,"))
         .unwrap();
     let diff_mean: f64 = diff_row.split(',').nth(9).unwrap().parse().unwrap();
-    assert!(diff_mean > 0.02, "the 2014 policy raises the grassroots share: {diff_row}");
-    let e = failure(&[
-        &["compare", &base_run, "scenarios/shaoxing-2014.toml", "--seed", "7", "-o", &d("bad")][..],
-        &small[..],
-    ]
-    .concat());
+    assert!(
+        diff_mean > 0.02,
+        "the 2014 policy raises the grassroots share: {diff_row}"
+    );
+    let e = failure(
+        &[
+            &[
+                "compare",
+                &base_run,
+                "scenarios/shaoxing-2014.toml",
+                "--seed",
+                "7",
+                "-o",
+                &d("bad"),
+            ][..],
+            &small[..],
+        ]
+        .concat(),
+    );
     assert!(e.contains("pairing needs seed 7"), "{e}");
-    let e = failure(&["compare", "scenarios/shaoxing-baseline.toml", "scenarios/shaoxing-2014.toml", "--metrics", "grassroots_share"]);
+    let e = failure(&[
+        "compare",
+        "scenarios/shaoxing-baseline.toml",
+        "scenarios/shaoxing-2014.toml",
+        "--metrics",
+        "grassroots_share",
+    ]);
     assert!(e.contains("not a tierflow metric"), "{e}");
 }
 
@@ -238,19 +328,42 @@ fn sensitivity_moves_each_parameter_down_and_up_and_sorts_by_swing() {
     .concat());
     assert!(text.contains("±50%"), "{text}");
     let csv = read(&out.join("sensitivity.csv"));
-    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
     assert_eq!(rows.len(), 2);
-    let cost = rows.iter().find(|r| r[0] == "behaviour.cost_per_yuan").unwrap();
-    let (base, low, high): (f64, f64, f64) =
-        (cost[2].parse().unwrap(), cost[3].parse().unwrap(), cost[4].parse().unwrap());
-    assert!((low - base * 1.5).abs() < 1e-12 && (high - base * 0.5).abs() < 1e-12, "{cost:?}");
+    let cost = rows
+        .iter()
+        .find(|r| r[0] == "behaviour.cost_per_yuan")
+        .unwrap();
+    let (base, low, high): (f64, f64, f64) = (
+        cost[2].parse().unwrap(),
+        cost[3].parse().unwrap(),
+        cost[4].parse().unwrap(),
+    );
+    assert!(
+        (low - base * 1.5).abs() < 1e-12 && (high - base * 0.5).abs() < 1e-12,
+        "{cost:?}"
+    );
     // A stronger dislike of cost (lower, more negative) sends people to cheaper grassroots care.
     let low_effect: f64 = cost[11].parse().unwrap();
     let high_effect: f64 = cost[14].parse().unwrap();
     assert!(low_effect > 0.0 && high_effect < 0.0, "{cost:?}");
     assert!(out.join("charts/tornado.png").is_file() && out.join("charts/tornado.svg").is_file());
-    let e = failure(&["sensitivity", "scenarios/shaoxing-2014.toml", "--range", "150%"]);
+    let e = failure(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--range",
+        "150%",
+    ]);
     assert!(e.contains("below 100%"), "{e}");
-    let e = failure(&["sensitivity", "scenarios/shaoxing-2014.toml", "--params", "behaviour.self_care_enabled"]);
+    let e = failure(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--params",
+        "behaviour.self_care_enabled",
+    ]);
     assert!(e.contains("not a number"), "{e}");
 }

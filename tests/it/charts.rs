@@ -1,0 +1,228 @@
+//! Charts: every file valid PNG/SVG with content, redrawn identically from a folder alone,
+//! Chinese labels covered by the embedded font.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+use crate::common::repo;
+
+fn tierflow(args: &[&str]) -> std::process::Output {
+    let out = Command::cargo_bin("tierflow")
+        .unwrap()
+        .current_dir(repo(""))
+        // No fonts from the system may be used: charts must not depend on them.
+        .env("FONTCONFIG_FILE", "/nonexistent")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn chart_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Asserts a PNG decodes at the chart size and is not blank, and an SVG parses with text in it.
+fn assert_valid(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(!bytes.is_empty(), "{} is empty", path.display());
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("png") => {
+            let img = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .to_rgb8();
+            assert_eq!(
+                img.dimensions(),
+                tierflow::chart::SIZE,
+                "{}",
+                path.display()
+            );
+            let coloured = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+            assert!(coloured > 5_000, "{} is nearly blank", path.display());
+        }
+        Some("svg") => {
+            let text = String::from_utf8(bytes).unwrap();
+            let doc = roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(doc.root_element().tag_name().name(), "svg");
+            let texts = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+            assert!(texts > 5, "{} has no labels", path.display());
+        }
+        other => panic!("unexpected chart file {} ({other:?})", path.display()),
+    }
+}
+
+const SMALL: [&str; 4] = ["--set", "population.scale=0.002", "-r", "3"];
+
+fn with(args: &[&str]) -> Vec<String> {
+    args.iter().chain(&SMALL).map(|s| s.to_string()).collect()
+}
+
+fn call(args: &[String]) {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    tierflow(&refs);
+}
+
+#[test]
+fn every_command_writes_valid_png_and_svg_charts_and_plot_redraws_them_from_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let s = |n: &str| p(n).to_str().unwrap().to_string();
+    call(&with(&[
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "-q",
+        "-o",
+        &s("run"),
+    ]));
+    call(&with(&[
+        "sweep",
+        "scenarios/shaoxing-2014.toml",
+        "--vary",
+        "behaviour.habit=0.5,1",
+        "-q",
+        "-o",
+        &s("sweep"),
+    ]));
+    call(&with(&[
+        "compare",
+        "scenarios/shaoxing-baseline.toml",
+        "scenarios/shaoxing-2014.toml",
+        "-q",
+        "-o",
+        &s("compare"),
+    ]));
+    call(&with(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--params",
+        "behaviour.habit",
+        "-q",
+        "-o",
+        &s("sens"),
+    ]));
+    let expected_stems = [
+        ("run", "series_grassroots_outpatient_share"),
+        ("sweep", "response_grassroots_outpatient_share"),
+        ("compare", "difference_total_cost"),
+        ("sens", "tornado"),
+    ];
+    for (folder, stem) in expected_stems {
+        let files = chart_files(&p(folder));
+        for ext in ["png", "svg"] {
+            assert!(
+                files.contains(&p(folder).join("charts").join(format!("{stem}.{ext}"))),
+                "{folder}: {files:?}"
+            );
+        }
+        for f in &files {
+            assert_valid(f);
+        }
+        // Redraw from a copy holding only the tables: same files, same bytes.
+        let copy = p(&format!("{folder}-copy"));
+        std::fs::create_dir(&copy).unwrap();
+        for e in std::fs::read_dir(p(folder)).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_file() {
+                std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+            }
+        }
+        tierflow(&["plot", copy.to_str().unwrap(), "-q"]);
+        let redrawn = chart_files(&copy);
+        assert_eq!(redrawn.len(), files.len(), "{folder}");
+        for (a, b) in files.iter().zip(&redrawn) {
+            assert_eq!(a.file_name(), b.file_name());
+            assert!(
+                std::fs::read(a).unwrap() == std::fs::read(b).unwrap(),
+                "{} differs when redrawn",
+                b.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn chinese_labels_render_with_the_embedded_font_and_bad_fonts_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("zh");
+    call(&with(&[
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "-q",
+        "--lang",
+        "zh",
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    let svg =
+        std::fs::read_to_string(out.join("charts/series_grassroots_outpatient_share.svg")).unwrap();
+    assert!(
+        svg.contains("基层诊疗量占比") && svg.contains("年份"),
+        "Chinese title and axis"
+    );
+    for f in chart_files(&out) {
+        assert_valid(&f);
+    }
+    let bad = Command::cargo_bin("tierflow")
+        .unwrap()
+        .current_dir(repo(""))
+        .args(["plot", out.to_str().unwrap(), "--font", "Cargo.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a TrueType or OpenType font"));
+    assert!(
+        out.join("charts/series_total_cost.png").exists(),
+        "a failed redraw keeps the old charts"
+    );
+    let not_results = Command::cargo_bin("tierflow")
+        .unwrap()
+        .args(["plot", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(not_results.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_results.stderr).contains("holds no tierflow results"));
+}
+
+#[test]
+fn embedded_fonts_hold_every_character_of_the_chart_labels() {
+    use ab_glyph::{Font, FontRef};
+    let labels = std::fs::read_to_string(repo("src/chart/labels.rs")).unwrap();
+    let cjk = std::fs::read(repo("assets/fonts/NotoSansSC-tierflow.otf")).unwrap();
+    let latin = std::fs::read(repo("assets/fonts/DejaVuSans-tierflow.ttf")).unwrap();
+    let cjk = FontRef::try_from_slice(&cjk).unwrap();
+    let latin = FontRef::try_from_slice(&latin).unwrap();
+    let missing: String = labels
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|&c| cjk.glyph_id(c).0 == 0)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "run scripts/subset_fonts.py: the CJK subset lacks {missing:?}"
+    );
+    for c in "AZaz09%–≥≤×·".chars() {
+        assert_ne!(latin.glyph_id(c).0, 0, "the Latin subset lacks {c:?}");
+    }
+    for f in [
+        "assets/fonts/NotoSansSC-tierflow.otf",
+        "assets/fonts/DejaVuSans-tierflow.ttf",
+    ] {
+        let size = std::fs::metadata(repo(f)).unwrap().len();
+        assert!(
+            size < 100_000,
+            "{f} is {size} bytes; keep embedded fonts small"
+        );
+    }
+}
