@@ -46,7 +46,7 @@ fn failure(args: &[&str]) -> String {
     String::from_utf8(out.stderr).unwrap()
 }
 
-fn sweep_args<'a>(out: &'a str) -> Vec<&'a str> {
+fn sweep_args(out: &str) -> Vec<&str> {
     let mut a = vec![
         "sweep",
         "scenarios/shaoxing-2014.toml",
