@@ -194,6 +194,16 @@ pub fn run(a: RunArgs) -> Result<()> {
             wall_seconds
         );
         text.push_str(&terminal::uncertainty_line(&s.uncertain, a.fix_parameters));
+        let set_paths: Vec<String> = a
+            .scenario
+            .set
+            .iter()
+            .filter_map(|o| o.split_once('=').map(|(p, _)| p.trim().to_string()))
+            .collect();
+        if let Some(note) = s.timeline_note(&set_paths) {
+            text.push_str(&note);
+            text.push('\n');
+        }
         text.push_str(&terminal::report(model, reps.len(), &band_rows, &judged));
         text.push_str(&format!("results: {}\n", dest.display()));
         print(&text)?;

@@ -63,6 +63,10 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
             outcome.points_run, outcome.points_reused
         );
         text.push_str(&outcome.table);
+        if let Some(note) = &outcome.note {
+            text.push_str(note);
+            text.push('\n');
+        }
         text.push_str(&format!("results: {}\n", outcome.dir.display()));
         print(&text)?;
     }

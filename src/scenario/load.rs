@@ -55,6 +55,30 @@ impl Scenario {
         tree
     }
 
+    /// A note when the timeline sets any of `paths` at a date: a value given for the whole run
+    /// (by `--set`, `--vary` or a sensitivity move) then holds only until that date.
+    pub fn timeline_note(&self, paths: &[String]) -> Option<String> {
+        let hits: Vec<String> = paths
+            .iter()
+            .filter_map(|p| {
+                let dates: Vec<&str> = self
+                    .raw
+                    .timeline
+                    .iter()
+                    .filter(|c| c.set.contains_key(p))
+                    .map(|c| c.date.as_str())
+                    .collect();
+                (!dates.is_empty()).then(|| format!("`{p}` on {}", dates.join(", ")))
+            })
+            .collect();
+        (!hits.is_empty()).then(|| {
+            format!(
+                "note: the scenario's timeline resets {}; the values given here apply only until then",
+                hits.join("; ")
+            )
+        })
+    }
+
     /// The file the user named.
     pub fn main_file(&self) -> &Path {
         &self

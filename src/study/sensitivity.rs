@@ -153,6 +153,8 @@ pub fn sensitivity(
         );
     }
 
+    let moved_paths: Vec<String> = moved.iter().map(|m| m.parameter.clone()).collect();
+    let timeline_note = base_scenario.timeline_note(&moved_paths);
     let base = Prepared::new(base_scenario, s.fix_parameters)?;
     let model = base.plan.base();
     if Breakdown::parse(&s.tier, model).is_none() {
@@ -302,6 +304,10 @@ pub fn sensitivity(
     );
     for (_, l) in &lines {
         table.push_str(l);
+        table.push('\n');
+    }
+    if let Some(note) = timeline_note {
+        table.push_str(&note);
         table.push('\n');
     }
     if !skipped.is_empty() {

@@ -53,6 +53,8 @@ pub struct SweepOutcome {
     pub points_reused: usize,
     /// A table: one line per point with the headline metric and targets met.
     pub table: String,
+    /// Cautions for the reader (e.g. a varied path the timeline resets).
+    pub note: Option<String>,
 }
 
 /// Identity of a sweep: a folder is resumed only when this matches exactly.
@@ -112,6 +114,7 @@ pub fn sweep(
     }
     let points = grid::expand(&varies)?;
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
+    let note = base.timeline_note(&paths);
 
     // Validate every point before running any.
     let mut prepared = Vec::with_capacity(points.len());
@@ -216,6 +219,7 @@ pub fn sweep(
         dir,
         points_run: pending.len(),
         points_reused: reused,
+        note,
     })
 }
 
