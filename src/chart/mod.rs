@@ -182,6 +182,12 @@ fn draw_into(results: &Path, out: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
             results.display()
         );
     }
+    if written.is_empty() {
+        anyhow::bail!(
+            "no chart could be drawn from `{}`: its tables hold none of the charted metrics",
+            results.display()
+        );
+    }
     Ok(written)
 }
 

@@ -128,7 +128,11 @@ impl Chart for Tornado {
                 "{} {} ({})",
                 labels::word(Word::ChangeIn, lang),
                 labels::metric(&first.metric, lang),
-                labels::unit(&first.metric, lang)
+                if k == 100.0 {
+                    "pp".to_string()
+                } else {
+                    labels::unit(&first.metric, lang)
+                }
             ))
             .y_labels(n + 1)
             .y_label_formatter(&y_fmt)

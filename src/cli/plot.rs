@@ -20,6 +20,9 @@ pub struct PlotArgs {
 
 /// Redraws the charts.
 pub fn plot(a: PlotArgs) -> Result<()> {
+    if a.charts.no_charts {
+        anyhow::bail!("--no-charts: `plot` only draws charts");
+    }
     if !a.dir.is_dir() {
         anyhow::bail!("`{}` is not a results folder", a.dir.display());
     }

@@ -13,17 +13,55 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// Refuses to replace existing results unless `force`, before any work is done.
+/// Files that mark a folder as tierflow's results (one per command that writes a folder).
+pub const RESULT_MARKERS: [&str; 4] = [
+    "manifest.json",
+    "sweep.json",
+    "compare.json",
+    "sensitivity.json",
+];
+
+/// Whether `dir` is a results folder tierflow wrote.
+pub fn is_results_folder(dir: &Path) -> bool {
+    RESULT_MARKERS.iter().any(|m| dir.join(m).is_file())
+}
+
+/// Refuses to replace existing results unless `force`, and never replaces a folder tierflow
+/// did not write (`--force` must not delete a user's own files), before any work is done.
 pub fn check_destination(out: &Path, force: bool) -> Result<()> {
     if out.is_file() {
         anyhow::bail!("output folder `{}` is a file, not a folder", out.display());
     }
     let has_content = out.read_dir().is_ok_and(|mut d| d.next().is_some());
+    if has_content && !is_results_folder(out) {
+        anyhow::bail!(
+            "`{}` holds files tierflow did not write; choose an empty or new folder with --out DIR",
+            out.display()
+        );
+    }
     if has_content && !force {
         anyhow::bail!(
             "`{}` already holds results; pass --force to replace them, or --out DIR to write elsewhere",
             out.display()
         );
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that is, or lies inside, one of the inputs, or holds one: replacing
+/// it would destroy what is being read.
+pub fn check_not_input(out: &Path, inputs: &[&Path]) -> Result<()> {
+    let abs = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let out_abs = abs(out);
+    for input in inputs {
+        let i = abs(input);
+        if out_abs == i || out_abs.starts_with(&i) || i.starts_with(&out_abs) {
+            anyhow::bail!(
+                "--out `{}` would overwrite the input `{}`; choose another folder",
+                out.display(),
+                input.display()
+            );
+        }
     }
     Ok(())
 }

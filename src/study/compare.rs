@@ -97,6 +97,11 @@ pub fn compare(
     cancel: &AtomicBool,
     bar: impl Fn(u64) -> indicatif::ProgressBar,
 ) -> Result<CompareOutcome> {
+    if !s.set.is_empty() && s.inputs.iter().all(|p| p.is_dir()) {
+        anyhow::bail!(
+            "--set applies to scenario files, and every input is a finished results folder"
+        );
+    }
     if s.inputs.len() < 2 {
         anyhow::bail!("compare needs at least two scenario files or results folders");
     }
@@ -166,6 +171,8 @@ pub fn compare(
         let names: Vec<String> = inputs.iter().map(input_stem).collect();
         PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
     });
+    let input_paths: Vec<&Path> = s.inputs.iter().map(PathBuf::as_path).collect();
+    output::check_not_input(&dir, &input_paths)?;
     output::check_destination(&dir, s.force)?;
 
     let to_run: Vec<&Prepared> = prepared.iter().map(|(_, p)| p).collect();
@@ -211,7 +218,20 @@ pub fn compare(
     } else {
         s.metrics.clone()
     };
-    let table_year = rows[0].keys().map(|k| k.0).max().unwrap_or(0);
+    // The table's year: the last year every input reports.
+    let years = |r: &Rows| {
+        r.keys()
+            .map(|k| k.0)
+            .collect::<std::collections::BTreeSet<i32>>()
+    };
+    let common = rows.iter().skip(1).fold(years(&rows[0]), |acc, r| {
+        acc.intersection(&years(r)).copied().collect()
+    });
+    let Some(&table_year) = common.iter().next_back() else {
+        anyhow::bail!(
+            "the inputs share no reported year, so there is nothing to compare (check each scenario's run.start_year and run.years)"
+        );
+    };
     let table = markdown(&names, &rows, &metrics, table_year);
 
     let staging = Staging::new(&dir)?;

@@ -76,6 +76,8 @@ fn range(spec: &str, text: &str) -> Result<Option<Vec<String>>, ScenarioError> {
         (0..n)
             .map(|i| {
                 let x = start + step * i as f64;
+                // A value a rounding error away from zero is zero.
+                let x = if x.abs() < step.abs() * 1e-9 { 0.0 } else { x };
                 if integers {
                     format!("{}", x.round() as i64)
                 } else {
@@ -163,6 +165,8 @@ mod tests {
         assert_eq!(v.values, ["0.1", "0.2", "0.3", "0.4", "0.5"]);
         let v = parse_vary("a.b=10:1:-4").unwrap();
         assert_eq!(v.values, ["10", "6", "2"]);
+        let v = parse_vary("a.b=0.3:0:-0.1").unwrap();
+        assert_eq!(v.values, ["0.3", "0.2", "0.1", "0"]);
     }
 
     #[test]

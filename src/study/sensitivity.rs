@@ -117,6 +117,22 @@ pub fn sensitivity(
     let mut skipped = Vec::new();
     for path in &chosen {
         check_known_path(path, &known).map_err(|e| anyhow::anyhow!("--params: {e}"))?;
+        if ["run.", "timeline.", "targets.", "population."]
+            .iter()
+            .any(|r| path.starts_with(r))
+        {
+            anyhow::bail!(
+                "--params: `{path}` is a run setting, not a model parameter; sensitivity moves model parameters"
+            );
+        }
+        if moved.iter().any(|m: &Moved| m.parameter == *path) || skipped.contains(path) {
+            anyhow::bail!("--params: `{path}` is listed twice");
+        }
+        if !s.fix_parameters && base_scenario.uncertain.iter().any(|u| u.path == *path) {
+            anyhow::bail!(
+                "--params: `{path}` is uncertain (a distribution); moving it would also remove its uncertainty. Pass --fix-parameters to analyse every parameter at central values"
+            );
+        }
         let p = params.iter().find(|p| p.path == *path).expect("known path");
         let v: f64 = p.value.parse().map_err(|_| {
             anyhow::anyhow!(
@@ -188,6 +204,7 @@ pub fn sensitivity(
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sensitivity", model.name)));
+    output::check_not_input(&dir, &[s.scenario.as_path()])?;
     output::check_destination(&dir, s.force)?;
     let reps: Vec<u32> = (0..model.run.replications).collect();
     let refs: Vec<&Prepared> = points.iter().collect();
@@ -296,10 +313,15 @@ pub fn sensitivity(
     }
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut table = format!(
-        "{} ({}) in {year}: {:.4} at central values; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
+        "{} ({}) in {year}: {:.4} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
         s.metric,
         s.tier,
         base_band.mean,
+        if base.uncertain().is_empty() {
+            "at central values"
+        } else {
+            "mean over parameter draws (uncertain parameters are drawn at every point)"
+        },
         s.range * 100.0
     );
     for (_, l) in &lines {

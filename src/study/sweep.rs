@@ -98,6 +98,14 @@ pub fn sweep(
     let mut varies: Vec<Vary> = Vec::new();
     for spec in &s.vary {
         let v = grid::parse_vary(spec)?;
+        if let Some(root) = ["run.", "timeline.", "targets."]
+            .iter()
+            .find(|r| v.path.starts_with(**r))
+        {
+            anyhow::bail!(
+                "--vary `{spec}`: `{root}*` cannot be varied (every point shares the run settings, timeline and targets; use -r and --seed for the run)"
+            );
+        }
         check_known_path(&v.path, &known).map_err(|e| {
             let mut e = e;
             e.message = format!("--vary `{spec}`: {}", e.message);
@@ -144,6 +152,7 @@ pub fn sweep(
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sweep", model0.name)));
+    output::check_not_input(&dir, &[s.scenario.as_path()])?;
     prepare_folder(&dir, &spec, s.force)?;
 
     // Points finished by an earlier run of the same sweep.
@@ -257,6 +266,12 @@ fn prepare_folder(dir: &Path, spec: &SweepSpec, force: bool) -> Result<()> {
         let same = read::json::<SweepJson>(&dir.join("sweep.json")).is_ok_and(|j| j.spec == *spec);
         if same {
             return write_sweep_json(dir, spec, false);
+        }
+        if !output::is_results_folder(dir) {
+            anyhow::bail!(
+                "`{}` holds files tierflow did not write; choose an empty or new folder with --out DIR",
+                dir.display()
+            );
         }
         if !force {
             anyhow::bail!(

@@ -159,7 +159,18 @@ fn vary_errors_name_the_problem() {
         e.contains("sweep point tiers.county.beds_per_1000=-1"),
         "{e}"
     );
+    let e = failure(&with("run.replications=2,4"));
+    assert!(e.contains("cannot be varied"), "{e}");
     assert!(!out.exists(), "a sweep that cannot start writes nothing");
+    // --force never deletes a folder tierflow did not write.
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let e = failure(&[&with("behaviour.habit=1,2")[..], &["--force"]].concat());
+    assert!(e.contains("tierflow did not write"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
 }
 
 /// Bands of `b − a` over replications: paired (same seed) against unpaired (other seed).
@@ -296,6 +307,25 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
         .concat(),
     );
     assert!(e.contains("pairing needs seed 7"), "{e}");
+    let e = failure(
+        &[
+            &[
+                "compare",
+                "scenarios/shaoxing-2014.toml",
+                &base_run,
+                "--force",
+                "-o",
+                &base_run,
+            ][..],
+            &small[..],
+        ]
+        .concat(),
+    );
+    assert!(e.contains("would overwrite the input"), "{e}");
+    assert!(
+        dir.path().join("base/manifest.json").is_file(),
+        "the input folder is untouched"
+    );
     let e = failure(&[
         "compare",
         "scenarios/shaoxing-baseline.toml",
