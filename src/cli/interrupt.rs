@@ -21,7 +21,7 @@ pub fn install() {
             std::process::exit(EXIT_INTERRUPTED as i32);
         }
         eprintln!(
-            "\ninterrupted: stopping; no results will be written (press Ctrl-C again to exit at once)"
+            "\ninterrupted: stopping; unfinished results will not be written (press Ctrl-C again to exit at once)"
         );
     });
 }
