@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
 use super::read;
-use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
+use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded};
 
 /// A bar: (mean, p5, p95) in display units.
 type Bar = (f64, f64, f64);
@@ -144,8 +144,7 @@ impl Chart for GroupedBars {
             .iter()
             .flat_map(|(_, b)| b.iter().flatten().flat_map(|&(m, lo, hi)| [m, lo, hi]))
             .chain([0.0]);
-        let lo = all.clone().fold(f64::INFINITY, f64::min);
-        let hi = all.fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = super::extent(all);
         let n_groups = self.groups.len().max(1);
         let mut chart = ChartBuilder::on(area)
             .caption(&self.title, (FAMILY, 24))
@@ -213,13 +212,7 @@ impl Chart for GroupedBars {
             vec![(-0.5, 0.0), (n_groups as f64 - 0.5, 0.0)],
             BLACK.stroke_width(1),
         )))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FAMILY, 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }

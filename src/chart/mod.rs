@@ -9,6 +9,7 @@
 
 pub mod bars;
 pub mod labels;
+pub mod lines;
 pub mod read;
 pub mod response;
 pub mod series;
@@ -216,6 +217,31 @@ pub fn fmt_tick(v: &f64) -> String {
     } else {
         format!("{v:.3}")
     }
+}
+
+/// The smallest and largest finite-or-not value (infinite bounds when empty; see [`padded`]).
+pub fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
+}
+
+/// Draws the legend of `chart` at `position`, in the charts' common style.
+pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, 15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .draw()?;
+    Ok(())
 }
 
 /// A value range padded by 8% each side (and widened when flat) so lines clear the frame.

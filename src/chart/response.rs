@@ -8,10 +8,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::labels::{self, Lang, Word};
-use super::{CHART_METRICS, Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
-
-/// One point of a response line: (x position, mean, p5, p95).
-type Point = (f64, f64, f64, f64);
+use super::lines::{self, BandLine, push_point};
+use super::{
+    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
+};
 
 /// One metric's response to the first varied parameter.
 pub struct ResponseChart {
@@ -20,7 +20,8 @@ pub struct ResponseChart {
     x_path: String,
     /// Tick labels when the varied values are not numbers (then x is their index).
     x_names: Option<Vec<String>>,
-    lines: Vec<(String, Vec<Point>)>,
+    /// One line per combination of the other varied values, in display units.
+    lines: Vec<BandLine>,
     lang: Lang,
 }
 
@@ -109,7 +110,8 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
     };
     let mut out = Vec::new();
     for metric in CHART_METRICS {
-        let mut lines: Vec<(String, Vec<Point>)> = Vec::new();
+        let k = display_scale(metric);
+        let mut lines: Vec<BandLine> = Vec::new();
         for r in rows
             .iter()
             .filter(|r| r.year == year && r.metric == *metric && r.tier == "all")
@@ -120,17 +122,23 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
                 .map(|(p, v)| format!("{p} = {v}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let point = (x_of(&r.varied[0]), r.mean, r.p5, r.p95);
-            match lines.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, pts)) => pts.push(point),
-                None => lines.push((name, vec![point])),
-            }
+            // A sweep of one parameter has one line: the mean.
+            let name = if varied.len() == 1 {
+                labels::word(Word::Mean, lang).to_string()
+            } else {
+                name
+            };
+            push_point(
+                &mut lines,
+                &name,
+                (x_of(&r.varied[0]), r.mean * k, r.p5 * k, r.p95 * k),
+            );
         }
         if lines.is_empty() {
             continue;
         }
-        for (_, pts) in &mut lines {
-            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for l in &mut lines {
+            l.points.sort_by(|a, b| a.0.total_cmp(&b.0));
         }
         out.push(ResponseChart {
             metric: metric.to_string(),
@@ -153,16 +161,7 @@ impl Chart for ResponseChart {
     where
         DB::ErrorType: 'static,
     {
-        let k = display_scale(&self.metric);
-        let xs = self.lines.iter().flat_map(|(_, p)| p.iter().map(|q| q.0));
-        let x_lo = xs.clone().fold(f64::INFINITY, f64::min);
-        let x_hi = xs.fold(f64::NEG_INFINITY, f64::max);
-        let ys = self
-            .lines
-            .iter()
-            .flat_map(|(_, p)| p.iter().flat_map(|q| [q.2 * k, q.3 * k]));
-        let y_lo = ys.clone().fold(f64::INFINITY, f64::min);
-        let y_hi = ys.fold(f64::NEG_INFINITY, f64::max);
+        let ((x_lo, x_hi), (y_lo, y_hi)) = lines::extents(&self.lines);
         let lang = self.lang;
         let title = format!(
             "{} {} {}",
@@ -194,43 +193,8 @@ impl Chart for ResponseChart {
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)
             .draw()?;
-        let single = self.lines.len() == 1;
-        for (i, (name, pts)) in self.lines.iter().enumerate() {
-            let colour = PALETTE[i % PALETTE.len()];
-            let band: Vec<(f64, f64)> = pts
-                .iter()
-                .map(|p| (p.0, p.3 * k))
-                .chain(pts.iter().rev().map(|p| (p.0, p.2 * k)))
-                .collect();
-            let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
-            if i == 0 {
-                drawn
-                    .label(labels::word(Word::Band, lang))
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.18).filled())
-                    });
-            }
-            let mean: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1 * k)).collect();
-            let label = if single {
-                labels::word(Word::Mean, lang).to_string()
-            } else {
-                name.clone()
-            };
-            chart
-                .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?
-                .label(label)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
-            chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FAMILY, 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        lines::draw(&mut chart, &self.lines, lang)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

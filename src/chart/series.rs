@@ -7,15 +7,18 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::labels::{self, Lang, Word};
+use super::lines::{self, BandLine, push_point};
 use super::read::{self, BandRow, TargetRow};
-use super::{CHART_METRICS, Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
+use super::{
+    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
+};
 
 /// One metric over the years, one line per breakdown.
 pub struct SeriesChart {
     metric: String,
     lang: Lang,
-    /// (breakdown label, rows in year order).
-    lines: Vec<(String, Vec<BandRow>)>,
+    /// One line per breakdown: x is the year, values in display units.
+    lines: Vec<BandLine>,
     targets: Vec<TargetRow>,
     scenario: String,
 }
@@ -36,11 +39,23 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<SeriesChart>> {
                 tier == "all"
             }
         };
-        let mut lines: Vec<(String, Vec<BandRow>)> = Vec::new();
+        let k = display_scale(metric);
+        let mut lines: Vec<BandLine> = Vec::new();
+        let mut tiers: Vec<&str> = Vec::new();
         for r in of_metric.iter().filter(|r| wanted(&r.tier)) {
-            match lines.iter_mut().find(|(t, _)| *t == r.tier) {
-                Some((_, v)) => v.push((*r).clone()),
-                None => lines.push((r.tier.clone(), vec![(*r).clone()])),
+            let name = if r.tier == "all" {
+                labels::word(Word::Mean, lang).to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    labels::breakdown(&r.tier, lang),
+                    labels::word(Word::Mean, lang)
+                )
+            };
+            let point = (r.year as f64, r.mean * k, r.p5 * k, r.p95 * k);
+            push_point(&mut lines, &name, point);
+            if !tiers.contains(&r.tier.as_str()) {
+                tiers.push(&r.tier);
             }
         }
         if lines.is_empty() {
@@ -49,7 +64,7 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<SeriesChart>> {
         let targets = targets
             .iter()
             .filter(|t| t.metric == *metric && t.basis == "level")
-            .filter(|t| lines.iter().any(|(tier, _)| *tier == t.tier))
+            .filter(|t| tiers.contains(&t.tier.as_str()))
             .cloned()
             .collect();
         out.push(SeriesChart {
@@ -73,19 +88,9 @@ impl Chart for SeriesChart {
         DB::ErrorType: 'static,
     {
         let k = display_scale(&self.metric);
-        let years = self
-            .lines
-            .iter()
-            .flat_map(|(_, v)| v.iter().map(|r| r.year));
-        let (y0, y1) = (years.clone().min().unwrap_or(0), years.max().unwrap_or(0));
-        let values = self
-            .lines
-            .iter()
-            .flat_map(|(_, v)| v.iter().flat_map(|r| [r.p5, r.p95, r.mean]))
-            .chain(self.targets.iter().map(|t| t.value))
-            .map(|v| v * k);
-        let lo = values.clone().fold(f64::INFINITY, f64::min);
-        let hi = values.fold(f64::NEG_INFINITY, f64::max);
+        let ((x_lo, x_hi), (lo, hi)) = lines::extents(&self.lines);
+        let (lo, hi) = super::extent(self.targets.iter().map(|t| t.value * k).chain([lo, hi]));
+        let (y0, y1) = (x_lo.round() as i32, x_hi.round() as i32);
         let lang = self.lang;
         let title = format!("{} · {}", labels::metric(&self.metric, lang), self.scenario);
         let mut chart = ChartBuilder::on(area)
@@ -105,39 +110,7 @@ impl Chart for SeriesChart {
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)
             .draw()?;
-        for (i, (tier, rows)) in self.lines.iter().enumerate() {
-            let colour = PALETTE[i % PALETTE.len()];
-            let band: Vec<(f64, f64)> = rows
-                .iter()
-                .map(|r| (r.year as f64, r.p95 * k))
-                .chain(rows.iter().rev().map(|r| (r.year as f64, r.p5 * k)))
-                .collect();
-            let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))?;
-            if i == 0 {
-                drawn
-                    .label(labels::word(Word::Band, lang))
-                    .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.2).filled())
-                    });
-            }
-            let mean: Vec<(f64, f64)> = rows.iter().map(|r| (r.year as f64, r.mean * k)).collect();
-            let name = if tier == "all" {
-                labels::word(Word::Mean, lang).to_string()
-            } else {
-                format!(
-                    "{} {}",
-                    labels::breakdown(tier, lang),
-                    labels::word(Word::Mean, lang)
-                )
-            };
-            chart
-                .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-                });
-            chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
-        }
+        lines::draw(&mut chart, &self.lines, lang)?;
         if !self.targets.is_empty() {
             let red = RGBColor(200, 30, 30);
             chart
@@ -158,13 +131,7 @@ impl Chart for SeriesChart {
                     + Text::new(text, (12, 4), (FAMILY, 16).into_font().color(&red))
             }))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FAMILY, 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
 use super::read;
-use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, fmt_tick, padded};
+use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded};
 
 /// A row of sensitivity.csv.
 #[derive(Clone, Debug, Deserialize)]
@@ -87,8 +87,7 @@ impl Chart for Tornado {
             })
             .map(|v| v * k)
             .chain([0.0]);
-        let lo = all.clone().fold(f64::INFINITY, f64::min);
-        let hi = all.fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = super::extent(all);
         let n = self.rows.len();
         let title = format!(
             "{} ({}) · {} {}{}",
@@ -178,13 +177,7 @@ impl Chart for Tornado {
             vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
             BLACK.stroke_width(1),
         )))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .label_font((FAMILY, 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .draw()?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

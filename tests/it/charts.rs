@@ -3,26 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-use crate::common::repo;
-
-fn tierflow(args: &[&str]) -> std::process::Output {
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .current_dir(repo(""))
-        // No fonts from the system may be used: charts must not depend on them.
-        .env("FONTCONFIG_FILE", "/nonexistent")
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use crate::common::{repo, tierflow_error, tierflow_ok};
 
 fn chart_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("charts"))
@@ -71,7 +52,7 @@ fn with(args: &[&str]) -> Vec<String> {
 
 fn call(args: &[String]) {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    tierflow(&refs);
+    tierflow_ok(&refs);
 }
 
 #[test]
@@ -138,7 +119,7 @@ fn every_command_writes_valid_png_and_svg_charts_and_plot_redraws_them_from_the_
                 std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
             }
         }
-        tierflow(&["plot", copy.to_str().unwrap(), "-q"]);
+        tierflow_ok(&["plot", copy.to_str().unwrap(), "-q"]);
         let redrawn = chart_files(&copy);
         assert_eq!(redrawn.len(), files.len(), "{folder}");
         for (a, b) in files.iter().zip(&redrawn) {
@@ -174,25 +155,14 @@ fn chinese_labels_render_with_the_embedded_font_and_bad_fonts_are_reported() {
     for f in chart_files(&out) {
         assert_valid(&f);
     }
-    let bad = Command::cargo_bin("tierflow")
-        .unwrap()
-        .current_dir(repo(""))
-        .args(["plot", out.to_str().unwrap(), "--font", "Cargo.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a TrueType or OpenType font"));
+    let e = tierflow_error(&["plot", out.to_str().unwrap(), "--font", "Cargo.toml"]);
+    assert!(e.contains("is not a TrueType or OpenType font"), "{e}");
     assert!(
         out.join("charts/series_total_cost.png").exists(),
         "a failed redraw keeps the old charts"
     );
-    let not_results = Command::cargo_bin("tierflow")
-        .unwrap()
-        .args(["plot", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(not_results.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&not_results.stderr).contains("holds no tierflow results"));
+    let e = tierflow_error(&["plot", dir.path().to_str().unwrap()]);
+    assert!(e.contains("holds no tierflow results"), "{e}");
 }
 
 #[test]

@@ -3,23 +3,12 @@
 use assert_cmd::Command;
 use clap::CommandFactory;
 
-use crate::common::repo;
+use crate::common::{repo, tierflow_ok as stdout_of};
 
 fn tierflow() -> Command {
     let mut c = Command::cargo_bin("tierflow").unwrap();
     c.current_dir(repo(""));
     c
-}
-
-/// Runs tierflow with `args`, asserts success, returns stdout.
-fn stdout_of(args: &[&str]) -> String {
-    let out = tierflow().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -15,6 +15,42 @@ pub fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
+/// Runs the tierflow binary with `args` from the repository root (so `scenarios/…` resolves).
+pub fn tierflow(args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("tierflow")
+        .unwrap()
+        .current_dir(repo(""))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs tierflow, asserts it succeeded and wrote nothing to stderr (progress bars stay off a
+/// stderr that is not a terminal), and returns stdout.
+pub fn tierflow_ok(args: &[&str]) -> String {
+    let out = tierflow(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs tierflow, asserts exit status 2 (bad input, no panic), and returns stderr.
+pub fn tierflow_error(args: &[&str]) -> String {
+    let out = tierflow(args);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
 /// Loads a scenario file with `--set` overrides into a plan.
 pub fn plan(path: &Path, overrides: &[&str]) -> Plan {
     let sets: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();

@@ -2,7 +2,7 @@
 
 use assert_cmd::Command;
 
-use crate::common::repo;
+use crate::common::{repo, tierflow_error, tierflow_ok};
 
 /// Writes `text` as a scenario (replacing `from` with `to` in reference.toml) and checks it.
 fn check_edit(from: &str, to: &str, extra: &[&str]) -> (i32, String) {
@@ -193,13 +193,7 @@ fn set_with_unknown_path_or_bad_value() {
 
 #[test]
 fn missing_file_and_unwritable_output() {
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .args(["run", "no/such/scenario.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let err = tierflow_error(&["run", "no/such/scenario.toml"]);
     assert!(
         err.contains("no/such/scenario.toml") && err.contains("cannot read"),
         "{err}"
@@ -207,16 +201,15 @@ fn missing_file_and_unwritable_output() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "not a folder").unwrap();
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .arg("run")
-        .arg(repo("scenarios/reference.toml"))
-        .args(["-r", "1", "--out"])
-        .arg(blocker.join("results"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let results = blocker.join("results");
+    let err = tierflow_error(&[
+        "run",
+        "scenarios/reference.toml",
+        "-r",
+        "1",
+        "--out",
+        results.to_str().unwrap(),
+    ]);
     assert!(err.contains("cannot create output folder"), "{err}");
 }
 
@@ -230,18 +223,7 @@ fn extends_lists_only_changes_and_loops_are_caught() {
     .unwrap();
     let policy = dir.path().join("policy.toml");
     std::fs::write(&policy, "extends = \"base.toml\"\nname = \"policy\"\n[schemes.reference.outpatient.township]\nrate = 0.7\n").unwrap();
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .arg("params")
-        .arg(&policy)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = tierflow_ok(&["params", policy.to_str().unwrap()]);
     assert!(text.lines().any(
         |l| l.starts_with("schemes.reference.outpatient.township.rate ") && l.contains("0.7")
     ));
@@ -252,14 +234,7 @@ fn extends_lists_only_changes_and_loops_are_caught() {
     // A base that does not exist is reported at the `extends` line that names it.
     let orphan = dir.path().join("orphan.toml");
     std::fs::write(&orphan, "name = \"x\"\nextends = \"missing.toml\"\n").unwrap();
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .arg("check")
-        .arg(&orphan)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
+    let err = tierflow_error(&["check", orphan.to_str().unwrap()]);
     assert!(
         err.contains("orphan.toml:2:1")
             && err.contains("cannot read the base scenario")
@@ -269,16 +244,5 @@ fn extends_lists_only_changes_and_loops_are_caught() {
     let a = dir.path().join("a.toml");
     std::fs::write(&a, "extends = \"b.toml\"\n").unwrap();
     std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .arg("check")
-        .arg(&a)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("loops back")
-    );
+    assert!(tierflow_error(&["check", a.to_str().unwrap()]).contains("loops back"));
 }

@@ -2,49 +2,13 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-use crate::common::repo;
+use crate::common::{repo, tierflow_error as failure, tierflow_ok as ok};
 use tierflow::monte_carlo::Prepared;
 use tierflow::scenario;
 use tierflow::study::{by_name, paired_difference, run_points};
 
 /// Shaoxing at a tenth of its default sample, so each point takes a fraction of a second.
 const SMALL: [&str; 2] = ["--set", "population.scale=0.002"];
-
-fn tierflow(args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("tierflow")
-        .unwrap()
-        .current_dir(repo(""))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = tierflow(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "progress must stay off stderr when it is not a terminal"
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn failure(args: &[&str]) -> String {
-    let out = tierflow(args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stderr).unwrap()
-}
 
 fn sweep_args(out: &str) -> Vec<&str> {
     let mut a = vec![

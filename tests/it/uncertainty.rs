@@ -1,8 +1,6 @@
 //! Parameter uncertainty: distributions in place of values, drawn once per replication.
 
-use assert_cmd::Command;
-
-use crate::common::{error_of, repo};
+use crate::common::{error_of, repo, tierflow_ok as run};
 use tierflow::monte_carlo::Prepared;
 use tierflow::scenario;
 
@@ -55,21 +53,6 @@ fn each_replication_draws_its_own_values_reproducibly() {
     assert!(fixed.uncertain().is_empty() && fixed.draws(0).unwrap().is_empty());
 }
 
-fn run(args: &[&str]) -> std::process::Output {
-    let out = Command::cargo_bin("tierflow")
-        .unwrap()
-        .current_dir(repo(""))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 fn sd_of(metrics_csv: &str, year: &str, metric: &str) -> f64 {
     let line = metrics_csv
         .lines()
@@ -84,8 +67,7 @@ fn runs_report_uncertain_parameters_and_can_fix_them_at_central_values() {
     let file = write_scenario(dir.path());
     let f = file.to_str().unwrap();
     let (drawn, fixed) = (dir.path().join("drawn"), dir.path().join("fixed"));
-    let out = run(&["run", f, "--no-charts", "-o", drawn.to_str().unwrap()]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = run(&["run", f, "--no-charts", "-o", drawn.to_str().unwrap()]);
     assert!(
         text.contains("bands include parameter uncertainty"),
         "{text}"
@@ -104,7 +86,7 @@ fn runs_report_uncertain_parameters_and_can_fix_them_at_central_values() {
         "the resolved scenario keeps its distributions"
     );
 
-    let out = run(&[
+    let text = run(&[
         "run",
         f,
         "--no-charts",
@@ -112,7 +94,7 @@ fn runs_report_uncertain_parameters_and_can_fix_them_at_central_values() {
         "-o",
         fixed.to_str().unwrap(),
     ]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("parameter uncertainty off"));
+    assert!(text.contains("parameter uncertainty off"));
     assert!(!fixed.join("parameter_draws.csv").exists());
     let a = std::fs::read_to_string(drawn.join("metrics.csv")).unwrap();
     let b = std::fs::read_to_string(fixed.join("metrics.csv")).unwrap();

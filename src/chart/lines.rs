@@ -1,0 +1,76 @@
+//! Lines with 5–95% bands, shared by run time series and sweep response curves.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use super::labels::{self, Lang, Word};
+use super::{DrawResult, PALETTE};
+
+/// One point of a banded line, in display units: (x, mean, p5, p95).
+pub type BandPoint = (f64, f64, f64, f64);
+
+/// A named line with its band, points in x order.
+pub struct BandLine {
+    /// Legend text.
+    pub name: String,
+    /// Points in x order.
+    pub points: Vec<BandPoint>,
+}
+
+/// Adds `point` to the line called `name`, starting a new line for a new name.
+pub fn push_point(lines: &mut Vec<BandLine>, name: &str, point: BandPoint) {
+    match lines.iter_mut().find(|l| l.name == name) {
+        Some(l) => l.points.push(point),
+        None => lines.push(BandLine {
+            name: name.to_string(),
+            points: vec![point],
+        }),
+    }
+}
+
+/// The smallest and largest of the x values and of the band values of `lines`.
+pub fn extents(lines: &[BandLine]) -> ((f64, f64), (f64, f64)) {
+    let points = || lines.iter().flat_map(|l| l.points.iter());
+    (
+        super::extent(points().map(|p| p.0)),
+        super::extent(points().flat_map(|p| [p.1, p.2, p.3])),
+    )
+}
+
+/// Draws each line as a shaded band, a mean line and point markers; the first band is the
+/// legend's "5–95% band" entry.
+pub fn draw<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    lines: &[BandLine],
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for (i, line) in lines.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        let pts = &line.points;
+        let band: Vec<(f64, f64)> = pts
+            .iter()
+            .map(|p| (p.0, p.3))
+            .chain(pts.iter().rev().map(|p| (p.0, p.2)))
+            .collect();
+        let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))?;
+        if i == 0 {
+            drawn
+                .label(labels::word(Word::Band, lang))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.2).filled())
+                });
+        }
+        let mean: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
+        chart
+            .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?
+            .label(line.name.as_str())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+            });
+        chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
+    }
+    Ok(())
+}
