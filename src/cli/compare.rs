@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::{ChartArgs, interrupt, print, progress};
+use super::{RunnerArgs, interrupt, print};
 use crate::study::compare::{CompareSettings, compare as run_compare};
 
-/// Options of `tierflow compare`.
+/// Options of `tierflow compare`. Without -r and --seed, the first input's are used.
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
     /// Scenario files or `tierflow run` results folders; the first is the reference.
@@ -19,29 +19,8 @@ pub struct CompareArgs {
     /// Metrics for the table and charts, comma-separated (default: the headline outcomes).
     #[arg(long, value_delimiter = ',')]
     metrics: Vec<String>,
-    /// Replications, the same for every scenario (default: the first input's).
-    #[arg(short = 'r', long)]
-    replications: Option<u32>,
-    /// Seed shared by every scenario (default: the first input's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core); results are identical for any value.
-    #[arg(short = 't', long, default_value_t = 0)]
-    threads: usize,
-    /// Results folder (default: outputs/compare-A-vs-B…/).
-    #[arg(short = 'o', long)]
-    out: Option<PathBuf>,
-    /// Replace an existing results folder.
-    #[arg(long)]
-    force: bool,
-    /// Keep uncertain parameters at their central values.
-    #[arg(long)]
-    fix_parameters: bool,
-    /// Print nothing but errors.
-    #[arg(short = 'q', long)]
-    quiet: bool,
     #[command(flatten)]
-    charts: ChartArgs,
+    runner: RunnerArgs,
 }
 
 /// Runs a comparison.
@@ -49,20 +28,18 @@ pub fn compare(a: CompareArgs) -> Result<()> {
     let settings = CompareSettings {
         inputs: a.inputs.clone(),
         set: a.set.clone(),
-        replications: a.replications,
-        seed: a.seed,
+        replications: a.runner.replications,
+        seed: a.runner.seed,
         metrics: a.metrics.clone(),
-        fix_parameters: a.fix_parameters,
-        out: a.out.clone(),
-        force: a.force,
-        threads: a.threads,
-        charts: (!a.charts.no_charts).then(|| a.charts.options()),
+        options: a.runner.study(),
     };
     interrupt::install();
-    let outcome = run_compare(&settings, &interrupt::STOP, |n| {
-        progress::bar(n, "scenario replications", a.quiet)
-    })?;
-    if !a.quiet {
+    let outcome = run_compare(
+        &settings,
+        &interrupt::STOP,
+        a.runner.progress("scenario replications"),
+    )?;
+    if !a.runner.quiet {
         print(&format!(
             "{}\nresults: {}\n",
             outcome.table,

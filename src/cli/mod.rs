@@ -53,21 +53,78 @@ pub struct ChartArgs {
 }
 
 impl ChartArgs {
-    /// Draws the charts of results folder `dir`, unless `--no-charts`.
-    pub fn draw(&self, dir: &std::path::Path) -> anyhow::Result<()> {
-        if self.no_charts {
-            return Ok(());
-        }
-        crate::chart::draw_folder(dir, &self.options())?;
-        Ok(())
-    }
-
     /// The chart options these arguments ask for.
     pub fn options(&self) -> crate::chart::ChartOptions {
         crate::chart::ChartOptions {
             lang: self.lang,
             font: self.font.clone(),
         }
+    }
+
+    /// The charts to draw: none with `--no-charts`.
+    pub fn wanted(&self) -> Option<crate::chart::ChartOptions> {
+        (!self.no_charts).then(|| self.options())
+    }
+}
+
+/// Options every command that runs replications and writes a results folder takes.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunnerArgs {
+    /// Replications (overrides run.replications; every point or scenario of a study runs the
+    /// same ones).
+    #[arg(short = 'r', long)]
+    pub replications: Option<u32>,
+    /// Base seed (overrides run.seed; shared by every point or scenario of a study), 0 to
+    /// 2^63 − 1 (TOML integers are signed 64-bit).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); results are identical for any value.
+    #[arg(short = 't', long, default_value_t = 0)]
+    pub threads: usize,
+    /// Results folder (default: a folder under outputs/ named after the scenario).
+    #[arg(short = 'o', long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing results folder (never a folder tierflow did not write).
+    #[arg(long)]
+    pub force: bool,
+    /// Keep uncertain parameters at their central values (bands then show chance alone).
+    #[arg(long)]
+    pub fix_parameters: bool,
+    /// Print nothing but errors.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+impl RunnerArgs {
+    /// `set` with `-r` and `--seed` folded in as overrides.
+    pub fn overrides(&self, set: &[String]) -> Vec<String> {
+        let mut o = set.to_vec();
+        if let Some(r) = self.replications {
+            o.push(format!("run.replications={r}"));
+        }
+        if let Some(s) = self.seed {
+            o.push(format!("run.seed={s}"));
+        }
+        o
+    }
+
+    /// How a study runs and where it writes.
+    pub fn study(&self) -> crate::study::RunOptions {
+        crate::study::RunOptions {
+            threads: self.threads,
+            fix_parameters: self.fix_parameters,
+            out: self.out.clone(),
+            force: self.force,
+            charts: self.charts.wanted(),
+        }
+    }
+
+    /// A progress bar factory counting `what` (hidden with `--quiet`).
+    pub fn progress(&self, what: &'static str) -> impl Fn(u64) -> indicatif::ProgressBar {
+        let quiet = self.quiet;
+        move |n| progress::bar(n, what, quiet)
     }
 }
 
@@ -137,22 +194,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// `--set` overrides with `-r` and `--seed` folded in, applied alike to every point of a study.
-pub(crate) fn study_overrides(
-    set: &[String],
-    replications: Option<u32>,
-    seed: Option<u64>,
-) -> Vec<String> {
-    let mut o = set.to_vec();
-    if let Some(r) = replications {
-        o.push(format!("run.replications={r}"));
-    }
-    if let Some(s) = seed {
-        o.push(format!("run.seed={s}"));
-    }
-    o
 }
 
 /// Writes to stdout, reporting a closed pipe as an error the caller turns into exit 0.

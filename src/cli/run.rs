@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::{ChartArgs, ScenarioArgs, interrupt, print, progress};
+use super::{RunnerArgs, ScenarioArgs, interrupt, print, progress};
 use crate::metrics::{self, bands, targets};
-use crate::monte_carlo::{Job, Prepared, run_jobs};
+use crate::monte_carlo::{Job, Prepared, jobs, run_jobs};
 use crate::output::report::{self, KeyMetric, Manifest};
 use crate::output::{Staging, tables, terminal};
 use crate::scenario;
@@ -17,51 +17,24 @@ use crate::scenario;
 pub struct RunArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// Replications (overrides run.replications).
-    #[arg(short = 'r', long)]
-    replications: Option<u32>,
-    /// Base seed (overrides run.seed), 0 to 2^63 − 1 (TOML integers are signed 64-bit).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core); results are identical for any value.
-    #[arg(short = 't', long, default_value_t = 0)]
-    threads: usize,
-    /// Results folder (default: outputs/<scenario name>/).
-    #[arg(short = 'o', long)]
-    out: Option<PathBuf>,
     /// Rerun only replication K (0-based) and get the numbers it has inside the full run.
     #[arg(long, value_name = "K")]
     replication: Option<u32>,
-    /// Print nothing but errors.
-    #[arg(short = 'q', long)]
-    quiet: bool,
-    /// Replace an existing results folder.
-    #[arg(long)]
-    force: bool,
     /// Also write metrics per month (metrics_monthly.csv; sets run.monthly_outputs).
     #[arg(long)]
     monthly: bool,
-    /// Keep uncertain parameters at their central values (bands then show chance alone).
-    #[arg(long)]
-    fix_parameters: bool,
     #[command(flatten)]
-    charts: ChartArgs,
+    runner: RunnerArgs,
 }
 
 /// Runs a scenario.
 pub fn run(a: RunArgs) -> Result<()> {
-    let mut overrides = a.scenario.set.clone();
-    if let Some(r) = a.replications {
-        overrides.push(format!("run.replications={r}"));
-    }
-    if let Some(s) = a.seed {
-        overrides.push(format!("run.seed={s}"));
-    }
+    let mut overrides = a.runner.overrides(&a.scenario.set);
     if a.monthly {
         overrides.push("run.monthly_outputs=true".to_string());
     }
     let s = scenario::load(&a.scenario.scenario, &overrides)?;
-    let prepared = Prepared::new(s.clone(), a.fix_parameters)?;
+    let prepared = Prepared::new(s.clone(), a.runner.fix_parameters)?;
     let model = prepared.plan.base();
     let reps: Vec<u32> = match a.replication {
         Some(k) if k >= model.run.replications => {
@@ -73,31 +46,25 @@ pub fn run(a: RunArgs) -> Result<()> {
         Some(k) => vec![k],
         None => (0..model.run.replications).collect(),
     };
-    let out = a.out.clone().unwrap_or_else(|| {
+    let out = a.runner.out.clone().unwrap_or_else(|| {
         let name = match a.replication {
             Some(k) => format!("{}-replication-{k}", model.name),
             None => model.name.clone(),
         };
         PathBuf::from("outputs").join(name)
     });
-    crate::output::check_destination(&out, a.force)?;
+    crate::output::check_destination(&out, a.runner.force)?;
     let staging = Staging::new(&out)?;
-    let threads = if a.threads == 0 {
+    let threads = if a.runner.threads == 0 {
         rayon::current_num_threads()
     } else {
-        a.threads
+        a.runner.threads
     };
 
     let started = Instant::now();
     interrupt::install();
-    let jobs: Vec<Job> = reps
-        .iter()
-        .map(|&replication| Job {
-            scenario: &prepared,
-            replication,
-        })
-        .collect();
-    let bar = progress::bar(jobs.len() as u64, "replications", a.quiet);
+    let jobs: Vec<Job> = jobs(&prepared, &reps).collect();
+    let bar = progress::bar(jobs.len() as u64, "replications", a.runner.quiet);
     let results = run_jobs(&jobs, threads, &interrupt::STOP, &bar, |_, _, r| Ok(r));
     bar.finish_and_clear();
     let results = results?;
@@ -166,7 +133,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         resolved_scenario: &resolved,
-        uncertain_parameters: report::uncertainty_json(&s.uncertain, a.fix_parameters),
+        uncertain_parameters: report::uncertainty_json(&s.uncertain, a.runner.fix_parameters),
     };
     staging.write("manifest.json", &report::manifest_json(&manifest))?;
     staging.write(
@@ -175,10 +142,12 @@ pub fn run(a: RunArgs) -> Result<()> {
             .context("cannot write the resolved scenario")?
             .as_bytes(),
     )?;
-    a.charts.draw(staging.path())?;
+    if let Some(opts) = a.runner.charts.wanted() {
+        crate::chart::draw_folder(staging.path(), &opts)?;
+    }
     let dest = staging.commit()?;
 
-    if !a.quiet {
+    if !a.runner.quiet {
         let episodes: u64 = results
             .iter()
             .flat_map(|r| r.years.iter())
@@ -193,7 +162,10 @@ pub fn run(a: RunArgs) -> Result<()> {
             episodes as f64,
             wall_seconds
         );
-        text.push_str(&terminal::uncertainty_line(&s.uncertain, a.fix_parameters));
+        text.push_str(&terminal::uncertainty_line(
+            &s.uncertain,
+            a.runner.fix_parameters,
+        ));
         let set_paths: Vec<String> = a
             .scenario
             .set

@@ -1,10 +1,8 @@
 //! `tierflow sensitivity`: one-at-a-time moves of parameters, a tornado of their effects.
 
-use std::path::PathBuf;
-
 use anyhow::Result;
 
-use super::{ChartArgs, ScenarioArgs, interrupt, print, progress, study_overrides};
+use super::{RunnerArgs, ScenarioArgs, interrupt, print};
 use crate::study::sensitivity::{SensitivitySettings, sensitivity as run_sensitivity};
 
 /// Options of `tierflow sensitivity`.
@@ -28,29 +26,8 @@ pub struct SensitivityArgs {
     /// Year judged (default: the last year of the run).
     #[arg(long)]
     year: Option<i32>,
-    /// Replications per point (overrides run.replications).
-    #[arg(short = 'r', long)]
-    replications: Option<u32>,
-    /// Seed shared by every point (overrides run.seed).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    seed: Option<u64>,
-    /// Worker threads (default: one per core); results are identical for any value.
-    #[arg(short = 't', long, default_value_t = 0)]
-    threads: usize,
-    /// Results folder (default: outputs/<scenario name>-sensitivity/).
-    #[arg(short = 'o', long)]
-    out: Option<PathBuf>,
-    /// Replace an existing results folder.
-    #[arg(long)]
-    force: bool,
-    /// Keep uncertain parameters at their central values.
-    #[arg(long)]
-    fix_parameters: bool,
-    /// Print nothing but errors.
-    #[arg(short = 'q', long)]
-    quiet: bool,
     #[command(flatten)]
-    charts: ChartArgs,
+    runner: RunnerArgs,
 }
 
 fn parse_range(text: &str) -> Result<f64, String> {
@@ -77,23 +54,21 @@ fn parse_range(text: &str) -> Result<f64, String> {
 pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
     let settings = SensitivitySettings {
         scenario: a.scenario.scenario.clone(),
-        overrides: study_overrides(&a.scenario.set, a.replications, a.seed),
+        overrides: a.runner.overrides(&a.scenario.set),
         params: a.params.clone(),
         range: a.range,
         metric: a.metric.clone(),
         tier: a.tier.clone(),
         year: a.year,
-        fix_parameters: a.fix_parameters,
-        out: a.out.clone(),
-        force: a.force,
-        threads: a.threads,
-        charts: (!a.charts.no_charts).then(|| a.charts.options()),
+        options: a.runner.study(),
     };
     interrupt::install();
-    let outcome = run_sensitivity(&settings, &interrupt::STOP, |n| {
-        progress::bar(n, "point replications", a.quiet)
-    })?;
-    if !a.quiet {
+    let outcome = run_sensitivity(
+        &settings,
+        &interrupt::STOP,
+        a.runner.progress("point replications"),
+    )?;
+    if !a.runner.quiet {
         print(&format!(
             "{}results: {}\n",
             outcome.table,

@@ -41,6 +41,14 @@ pub struct Job<'a> {
     pub replication: u32,
 }
 
+/// The jobs of `replications` of one scenario, in order.
+pub fn jobs<'a>(scenario: &'a Prepared, replications: &'a [u32]) -> impl Iterator<Item = Job<'a>> {
+    replications.iter().map(move |&replication| Job {
+        scenario,
+        replication,
+    })
+}
+
 /// Runs `jobs` on `threads` worker threads (0 = one per core), calling `on_done` on the worker
 /// as each finishes, and returns what `on_done` returned, in the order of `jobs`.
 ///
@@ -110,13 +118,7 @@ pub fn run_replications(
     threads: usize,
 ) -> Result<Vec<ReplicationResult>, RunError> {
     let prepared = Prepared::from_plan(plan.clone());
-    let jobs: Vec<Job> = replications
-        .iter()
-        .map(|&replication| Job {
-            scenario: &prepared,
-            replication,
-        })
-        .collect();
+    let jobs: Vec<Job> = jobs(&prepared, replications).collect();
     run_jobs(
         &jobs,
         threads,

@@ -7,14 +7,16 @@ use crate::metrics::bands::{Band, MonthKey, RowKey};
 use crate::metrics::catalog::METRICS;
 use crate::model::Model;
 
-fn num(x: f64) -> String {
+/// A number as CSV files write it: the shortest decimal that reads back exactly.
+pub fn num(x: f64) -> String {
     format!("{x}")
 }
 
 const BAND_COLUMNS: [&str; 5] = ["mean", "sd", "p5", "p50", "p95"];
 
-/// A bands table: the `leading` columns (period, metric, tier) then the five band columns.
-fn bands_csv<'a>(header: &[&str], rows: impl Iterator<Item = (Vec<String>, &'a Band)>) -> Vec<u8> {
+/// A bands table: the `header` columns (e.g. period, metric, tier), each row's values for them,
+/// then the five band columns.
+pub fn bands_csv(header: &[&str], rows: impl Iterator<Item = (Vec<String>, Band)>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header.iter().chain(&BAND_COLUMNS))
         .expect("writing to memory cannot fail");
@@ -26,18 +28,20 @@ fn bands_csv<'a>(header: &[&str], rows: impl Iterator<Item = (Vec<String>, &'a B
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// The `year,metric,tier` columns of a yearly row.
+pub fn row_labels(model: &Model, (year, metric, key): &RowKey) -> [String; 3] {
+    [
+        year.to_string(),
+        METRICS[*metric].name.to_string(),
+        key.label(model),
+    ]
+}
+
 /// metrics.csv: `year,metric,tier,mean,sd,p5,p50,p95`.
 pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
-    let rows = bands.iter().map(|((year, metric, key), b)| {
-        (
-            vec![
-                year.to_string(),
-                METRICS[*metric].name.to_string(),
-                key.label(model),
-            ],
-            b,
-        )
-    });
+    let rows = bands
+        .iter()
+        .map(|(k, b)| (row_labels(model, k).to_vec(), *b));
     bands_csv(&["year", "metric", "tier"], rows)
 }
 
@@ -51,7 +55,7 @@ pub fn monthly_metrics_csv(model: &Model, bands: &BTreeMap<MonthKey, Band>) -> V
                 METRICS[*metric].name.to_string(),
                 key.label(model),
             ],
-            b,
+            *b,
         )
     });
     bands_csv(&["year", "month", "metric", "tier"], rows)

@@ -51,7 +51,8 @@ pub fn key_rows(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<(RowKey, B
     rows
 }
 
-fn fmt_value(unit: &str, x: f64) -> String {
+/// A value in its unit's usual form: percentages for fractions, M and bn for large numbers.
+pub fn fmt_value(unit: &str, x: f64) -> String {
     match unit {
         "fraction" => format!("{:.1}%", x * 100.0),
         _ if x.abs() >= 1e9 => format!("{:.2} bn", x / 1e9),
@@ -59,6 +60,16 @@ fn fmt_value(unit: &str, x: f64) -> String {
         _ if x.abs() >= 1e4 => format!("{:.0}", x),
         _ => format!("{:.2}", x),
     }
+}
+
+/// A signed change: percentage points for fractions, otherwise as [`fmt_value`].
+pub fn fmt_change(unit: &str, x: f64) -> String {
+    let s = if unit == "fraction" {
+        format!("{:.2} pp", x * 100.0)
+    } else {
+        fmt_value(unit, x)
+    };
+    if x > 0.0 { format!("+{s}") } else { s }
 }
 
 fn unit_label(unit: &str) -> &str {

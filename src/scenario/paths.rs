@@ -3,6 +3,23 @@
 
 use toml::Value;
 
+/// Top-level tables holding model parameters: what a distribution may replace and what
+/// sensitivity moves. Run settings, the population, targets and the timeline are not.
+pub const MODEL_ROOTS: [&str; 7] = [
+    "behaviour",
+    "conditions",
+    "tiers",
+    "schemes",
+    "referral",
+    "signing",
+    "groups",
+];
+
+/// Whether `path` lies under one of [`MODEL_ROOTS`].
+pub fn is_model_parameter(path: &str) -> bool {
+    MODEL_ROOTS.contains(&path.split('.').next().unwrap_or(""))
+}
+
 /// One settable parameter as `tierflow params` lists it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {

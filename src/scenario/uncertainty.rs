@@ -15,19 +15,8 @@ use rand_distr::{Distribution as _, Normal, Triangular};
 use serde::{Deserialize, Serialize};
 use toml::Value;
 
+use super::paths::{MODEL_ROOTS, is_model_parameter};
 use super::{ErrorKind, ScenarioError};
-
-/// Top-level tables whose numbers may be uncertain; run settings, the population size, targets
-/// and the timeline are fixed for a run.
-pub const UNCERTAIN_ROOTS: [&str; 7] = [
-    "behaviour",
-    "conditions",
-    "tiers",
-    "schemes",
-    "referral",
-    "signing",
-    "groups",
-];
 
 /// A distribution a parameter's value is drawn from, once per replication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,14 +181,13 @@ pub fn parse(path: &str, value: &Value) -> Option<Result<Distribution, ScenarioE
         )
         .at_path(path)
     };
-    let root = path.split('.').next().unwrap_or("");
-    if !UNCERTAIN_ROOTS.contains(&root) {
+    if !is_model_parameter(path) {
         return Some(Err(ScenarioError::new(
             ErrorKind::Shape,
             format!(
                 "only model parameters can be uncertain (under {}); run settings, the population, \
                  targets and the timeline are fixed",
-                UNCERTAIN_ROOTS.join(", ")
+                MODEL_ROOTS.join(", ")
             ),
         )
         .at_path(path)));

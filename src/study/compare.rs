@@ -12,11 +12,13 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::{Interrupted, RowName, band_of, by_name, num, paired_difference, run_points};
-use crate::chart::{self, ChartOptions, read};
+use super::{RowName, RunOptions, band_of, by_name, paired_difference, run_points};
+use crate::chart::read;
 use crate::metrics::bands::Band;
 use crate::metrics::catalog;
-use crate::monte_carlo::{Prepared, RunError};
+use crate::monte_carlo::Prepared;
+use crate::output::tables::num;
+use crate::output::terminal::{fmt_change, fmt_value};
 use crate::output::{self, Staging};
 use crate::scenario;
 
@@ -44,16 +46,8 @@ pub struct CompareSettings {
     pub seed: Option<u64>,
     /// Metrics for the table and charts (default [`DEFAULT_METRICS`]).
     pub metrics: Vec<String>,
-    /// Keep uncertain parameters at central values.
-    pub fix_parameters: bool,
-    /// Results folder (default outputs/compare-<first>-<second>…).
-    pub out: Option<PathBuf>,
-    /// Replace an existing folder.
-    pub force: bool,
-    /// Worker threads (0 = one per core).
-    pub threads: usize,
-    /// Charts to draw (None: no charts).
-    pub charts: Option<ChartOptions>,
+    /// Threads, output folder, charts.
+    pub options: RunOptions,
 }
 
 /// What the comparison produced, for the terminal.
@@ -151,7 +145,7 @@ pub fn compare(
         match input {
             Input::File(p) => {
                 let sc = scenario::load(p, &overrides)?;
-                prepared.push((i, Prepared::new(sc, s.fix_parameters)?));
+                prepared.push((i, Prepared::new(sc, s.options.fix_parameters)?));
             }
             Input::Folder(p, m) => {
                 let has_all = rep_ids.iter().all(|k| m.replications_run.contains(k));
@@ -167,29 +161,17 @@ pub fn compare(
             }
         }
     }
-    let dir = s.out.clone().unwrap_or_else(|| {
-        let names: Vec<String> = inputs.iter().map(input_stem).collect();
-        PathBuf::from("outputs").join(format!("compare-{}", names.join("-vs-")))
-    });
+    let names: Vec<String> = inputs.iter().map(input_stem).collect();
     let input_paths: Vec<&Path> = s.inputs.iter().map(PathBuf::as_path).collect();
-    output::check_not_input(&dir, &input_paths)?;
-    output::check_destination(&dir, s.force)?;
+    let dir = s
+        .options
+        .dir(&format!("compare-{}", names.join("-vs-")), &input_paths)?;
+    output::check_destination(&dir, s.options.force)?;
 
     let to_run: Vec<&Prepared> = prepared.iter().map(|(_, p)| p).collect();
-    let progress = bar((to_run.len() * rep_ids.len()) as u64);
-    let ran = run_points(&to_run, &rep_ids, s.threads, cancel, &progress, |_, _| {
+    let ran = run_points(&to_run, &rep_ids, s.options.threads, cancel, bar, |_, _| {
         Ok(())
-    });
-    progress.finish_and_clear();
-    let ran = match ran {
-        Err(RunError::Cancelled) => {
-            return Err(Interrupted(
-                "interrupted: no results were written; any earlier results are untouched".into(),
-            )
-            .into());
-        }
-        other => other?,
-    };
+    })?;
 
     let mut names = Vec::new();
     let mut rows: Vec<Rows> = Vec::new();
@@ -250,9 +232,7 @@ pub fn compare(
         "compare.json",
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
-    if let Some(opts) = &s.charts {
-        chart::draw_folder(staging.path(), opts)?;
-    }
+    s.options.draw_charts(staging.path())?;
     let dir = staging.commit()?;
     Ok(CompareOutcome { dir, table })
 }
@@ -323,12 +303,8 @@ fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-fn fmt(metric: &str, x: f64) -> String {
-    if crate::chart::labels::is_fraction(metric) {
-        format!("{:.1}%", x * 100.0)
-    } else {
-        crate::chart::fmt_tick(&x)
-    }
+fn unit(metric: &str) -> &'static str {
+    catalog::metric(metric).map_or("", |(_, m)| m.unit)
 }
 
 fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> String {
@@ -345,7 +321,12 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
             r.get(&key)
                 .and_then(|v| band_of(v))
                 .map_or("–".to_string(), |b| {
-                    format!("{} [{}, {}]", fmt(m, b.mean), fmt(m, b.p5), fmt(m, b.p95))
+                    format!(
+                        "{} [{}, {}]",
+                        fmt_value(unit(m), b.mean),
+                        fmt_value(unit(m), b.p5),
+                        fmt_value(unit(m), b.p95)
+                    )
                 })
         };
         let mut line = format!("| {m} | {} |", cell(&rows[0]));
@@ -357,9 +338,9 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
                 .map_or("–".to_string(), |d| {
                     format!(
                         "{} [{}, {}]",
-                        fmt_signed(m, d.mean),
-                        fmt_signed(m, d.p5),
-                        fmt_signed(m, d.p95)
+                        fmt_change(unit(m), d.mean),
+                        fmt_change(unit(m), d.p5),
+                        fmt_change(unit(m), d.p95)
                     )
                 });
             line.push_str(&format!(" {} | {diff} |", cell(r)));
@@ -369,13 +350,4 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
     }
     out.push_str("\nMean [5th, 95th percentile] over paired replications; differences are taken replication by replication.\n");
     out
-}
-
-fn fmt_signed(metric: &str, x: f64) -> String {
-    let s = if crate::chart::labels::is_fraction(metric) {
-        format!("{:.2} pp", x * 100.0)
-    } else {
-        crate::chart::fmt_tick(&x)
-    };
-    if x > 0.0 { format!("+{s}") } else { s }
 }

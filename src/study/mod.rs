@@ -10,16 +10,55 @@ pub mod sensitivity;
 pub mod sweep;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
+use crate::chart::ChartOptions;
+
 use crate::metrics::bands::Band;
 use crate::metrics::catalog::METRICS;
 use crate::metrics::{self, MetricValue};
 use crate::model::Model;
-use crate::monte_carlo::{Job, Prepared, RunError, run_jobs};
+use crate::monte_carlo::{self, Job, Prepared, RunError, run_jobs};
+
+/// How a study runs and where it writes: the options every study command shares.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Keep uncertain parameters at their central values.
+    pub fix_parameters: bool,
+    /// Results folder (default: under outputs/, named after the scenario and study).
+    pub out: Option<PathBuf>,
+    /// Replace an existing results folder tierflow wrote.
+    pub force: bool,
+    /// Charts to draw (None: no charts).
+    pub charts: Option<ChartOptions>,
+}
+
+impl RunOptions {
+    /// The results folder: `--out`, or `outputs/<default_name>`; refused if writing it would
+    /// overwrite one of `inputs`.
+    pub fn dir(&self, default_name: &str, inputs: &[&std::path::Path]) -> Result<PathBuf> {
+        let dir = self
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("outputs").join(default_name));
+        crate::output::check_not_input(&dir, inputs)?;
+        Ok(dir)
+    }
+
+    /// Draws the charts of results folder `dir`, if charts are wanted.
+    pub fn draw_charts(&self, dir: &std::path::Path) -> Result<()> {
+        if let Some(opts) = &self.charts {
+            crate::chart::draw_folder(dir, opts)?;
+        }
+        Ok(())
+    }
+}
 
 /// A study stopped by Ctrl-C or SIGTERM; the message says what was kept.
 #[derive(Debug, thiserror::Error)]
@@ -32,32 +71,29 @@ pub type PointValues = Vec<Vec<MetricValue>>;
 /// A metric row named as the CSV files name it: (year, metric, tier label).
 pub type RowName = (i32, String, String);
 
-/// Runs replications `replications` of every point as one job list. `on_point` is called on a
-/// worker thread as soon as a point's last replication finishes (sweeps save it there, so an
-/// interrupted sweep keeps its finished points).
+/// Runs replications `replications` of every point as one job list, with a progress bar from
+/// `bar` (given the number of jobs). `on_point` is called on a worker thread as soon as a
+/// point's last replication finishes (sweeps save it there, so an interrupted sweep keeps its
+/// finished points).
 pub fn run_points(
     points: &[&Prepared],
     replications: &[u32],
     threads: usize,
     cancel: &AtomicBool,
-    progress: &indicatif::ProgressBar,
+    bar: impl Fn(u64) -> indicatif::ProgressBar,
     on_point: impl Fn(usize, &PointValues) -> Result<()> + Sync,
 ) -> Result<Vec<PointValues>, RunError> {
     let per_point = replications.len();
     let jobs: Vec<Job> = points
         .iter()
-        .flat_map(|p| {
-            replications.iter().map(move |&replication| Job {
-                scenario: p,
-                replication,
-            })
-        })
+        .flat_map(|p| monte_carlo::jobs(p, replications))
         .collect();
+    let progress = bar(jobs.len() as u64);
     let slots: Vec<Mutex<Vec<Option<Vec<MetricValue>>>>> = points
         .iter()
         .map(|_| Mutex::new(vec![None; per_point]))
         .collect();
-    run_jobs(&jobs, threads, cancel, progress, |i, plan, result| {
+    let ran = run_jobs(&jobs, threads, cancel, &progress, |i, plan, result| {
         let (p, k) = (i / per_point, i % per_point);
         let values = metrics::metric_values(plan.base(), &result);
         let mut slot = slots[p].lock().unwrap_or_else(|e| e.into_inner());
@@ -67,7 +103,9 @@ pub fn run_points(
             on_point(p, &done)?;
         }
         Ok(())
-    })?;
+    });
+    progress.finish_and_clear();
+    ran?;
     Ok(slots
         .into_iter()
         .map(|s| {
@@ -111,9 +149,4 @@ pub fn paired_difference(a: &[(usize, f64)], b: &[(usize, f64)]) -> Option<Band>
 pub fn band_of(values: &[(usize, f64)]) -> Option<Band> {
     let v: Vec<f64> = values.iter().map(|x| x.1).collect();
     (!v.is_empty()).then(|| Band::of(&v))
-}
-
-/// Number formatting shared by study tables: shortest round-trip decimal.
-pub fn num(x: f64) -> String {
-    format!("{x}")
 }

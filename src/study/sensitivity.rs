@@ -7,12 +7,37 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Interrupted, band_of, by_name, num, paired_difference, run_points};
-use crate::chart::{self, ChartOptions};
+use super::{RunOptions, band_of, by_name, paired_difference, run_points};
+use crate::output::tables::num;
+
+use crate::metrics::bands::Band;
 use crate::metrics::{Breakdown, catalog};
-use crate::monte_carlo::{Prepared, RunError};
-use crate::output::{self, Staging};
-use crate::scenario::{self, load::check_known_path, paths::Param};
+use crate::monte_carlo::Prepared;
+use crate::output::{self, Staging, terminal};
+use crate::scenario::paths::{Param, is_model_parameter};
+use crate::scenario::{self, load::check_known_path};
+
+/// Columns of sensitivity.csv (rows sorted by swing, largest first).
+const COLUMNS: [&str; 18] = [
+    "parameter",
+    "unit",
+    "base_value",
+    "low_value",
+    "high_value",
+    "metric",
+    "tier",
+    "year",
+    "base_mean",
+    "low_mean",
+    "high_mean",
+    "low_effect_mean",
+    "low_effect_p5",
+    "low_effect_p95",
+    "high_effect_mean",
+    "high_effect_p5",
+    "high_effect_p95",
+    "swing",
+];
 
 /// What a sensitivity analysis is asked to do.
 #[derive(Clone, Debug)]
@@ -31,16 +56,8 @@ pub struct SensitivitySettings {
     pub tier: String,
     /// Year judged (default: the last reported year).
     pub year: Option<i32>,
-    /// Keep uncertain parameters at central values.
-    pub fix_parameters: bool,
-    /// Results folder (default outputs/<scenario>-sensitivity).
-    pub out: Option<PathBuf>,
-    /// Replace an existing folder.
-    pub force: bool,
-    /// Worker threads (0 = one per core).
-    pub threads: usize,
-    /// Charts to draw (None: no charts).
-    pub charts: Option<ChartOptions>,
+    /// Threads, output folder, charts.
+    pub options: RunOptions,
 }
 
 /// What the analysis produced, for the terminal.
@@ -117,10 +134,7 @@ pub fn sensitivity(
     let mut skipped = Vec::new();
     for path in &chosen {
         check_known_path(path, &known).map_err(|e| anyhow::anyhow!("--params: {e}"))?;
-        if ["run.", "timeline.", "targets.", "population."]
-            .iter()
-            .any(|r| path.starts_with(r))
-        {
+        if !is_model_parameter(path) {
             anyhow::bail!(
                 "--params: `{path}` is a run setting, not a model parameter; sensitivity moves model parameters"
             );
@@ -128,7 +142,7 @@ pub fn sensitivity(
         if moved.iter().any(|m: &Moved| m.parameter == *path) || skipped.contains(path) {
             anyhow::bail!("--params: `{path}` is listed twice");
         }
-        if !s.fix_parameters && base_scenario.uncertain.iter().any(|u| u.path == *path) {
+        if !s.options.fix_parameters && base_scenario.uncertain.iter().any(|u| u.path == *path) {
             anyhow::bail!(
                 "--params: `{path}` is uncertain (a distribution); moving it would also remove its uncertainty. Pass --fix-parameters to analyse every parameter at central values"
             );
@@ -171,7 +185,7 @@ pub fn sensitivity(
 
     let moved_paths: Vec<String> = moved.iter().map(|m| m.parameter.clone()).collect();
     let timeline_note = base_scenario.timeline_note(&moved_paths);
-    let base = Prepared::new(base_scenario, s.fix_parameters)?;
+    let base = Prepared::new(base_scenario, s.options.fix_parameters)?;
     let model = base.plan.base();
     if Breakdown::parse(&s.tier, model).is_none() {
         anyhow::bail!(
@@ -191,7 +205,7 @@ pub fn sensitivity(
             let mut o = s.overrides.clone();
             o.push(format!("{}={v}", m.parameter));
             let sc = scenario::load(&s.scenario, &o)?;
-            let p = Prepared::new(sc, s.fix_parameters).map_err(|e| {
+            let p = Prepared::new(sc, s.options.fix_parameters).map_err(|e| {
                 anyhow::anyhow!(
                     "moving `{}` to {v} makes the scenario invalid: {e}",
                     m.parameter
@@ -200,26 +214,14 @@ pub fn sensitivity(
             points.push(p);
         }
     }
-    let dir = s
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sensitivity", model.name)));
-    output::check_not_input(&dir, &[s.scenario.as_path()])?;
-    output::check_destination(&dir, s.force)?;
+    let dir = s.options.dir(
+        &format!("{}-sensitivity", model.name),
+        &[s.scenario.as_path()],
+    )?;
+    output::check_destination(&dir, s.options.force)?;
     let reps: Vec<u32> = (0..model.run.replications).collect();
     let refs: Vec<&Prepared> = points.iter().collect();
-    let progress = bar((refs.len() * reps.len()) as u64);
-    let ran = run_points(&refs, &reps, s.threads, cancel, &progress, |_, _| Ok(()));
-    progress.finish_and_clear();
-    let ran = match ran {
-        Err(RunError::Cancelled) => {
-            return Err(Interrupted(
-                "interrupted: no results were written; any earlier results are untouched".into(),
-            )
-            .into());
-        }
-        other => other?,
-    };
+    let ran = run_points(&refs, &reps, s.options.threads, cancel, bar, |_, _| Ok(()))?;
     let key = (
         year,
         catalog::METRICS[metric_index].name.to_string(),
@@ -242,37 +244,31 @@ pub fn sensitivity(
         );
     };
 
+    // Paired effects of each move, largest swing first.
+    let mut effects: Vec<(&Moved, Band, Band, Band, Band)> = moved
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
+            Some((
+                m,
+                band_of(low)?,
+                band_of(high)?,
+                paired_difference(&series[0], low)?,
+                paired_difference(&series[0], high)?,
+            ))
+        })
+        .collect();
+    let swing = |e: &(&Moved, Band, Band, Band, Band)| (e.4.mean - e.3.mean).abs();
+    effects.sort_by(|a, b| swing(b).total_cmp(&swing(a)));
+
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "parameter",
-        "unit",
-        "base_value",
-        "low_value",
-        "high_value",
-        "metric",
-        "tier",
-        "year",
-        "base_mean",
-        "low_mean",
-        "high_mean",
-        "low_effect_mean",
-        "low_effect_p5",
-        "low_effect_p95",
-        "high_effect_mean",
-        "high_effect_p5",
-        "high_effect_p95",
-        "swing",
-    ])
-    .expect("writing to memory cannot fail");
+    w.write_record(COLUMNS)
+        .expect("writing to memory cannot fail");
+    let unit = catalog::METRICS[metric_index].unit;
     let mut lines = Vec::new();
-    for (i, m) in moved.iter().enumerate() {
-        let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
-        let (Some(lb), Some(hb)) = (band_of(low), band_of(high)) else {
-            continue;
-        };
-        let le = paired_difference(&series[0], low).expect("defined at base and low");
-        let he = paired_difference(&series[0], high).expect("defined at base and high");
-        let swing = (he.mean - le.mean).abs();
+    for e in &effects {
+        let (m, lb, hb, le, he) = e;
         w.write_record([
             m.parameter.clone(),
             m.unit.to_string(),
@@ -291,32 +287,32 @@ pub fn sensitivity(
             num(he.mean),
             num(he.p5),
             num(he.p95),
-            num(swing),
+            num(swing(e)),
         ])
         .expect("writing to memory cannot fail");
-        lines.push((
-            swing,
+        let change = |b: &Band| {
             format!(
-                "{} ({} → {} / {}) | {:+.4} [{:+.4}, {:+.4}] | {:+.4} [{:+.4}, {:+.4}]",
-                m.parameter,
-                m.base_value,
-                m.low_value,
-                m.high_value,
-                le.mean,
-                le.p5,
-                le.p95,
-                he.mean,
-                he.p5,
-                he.p95
-            ),
+                "{} [{}, {}]",
+                terminal::fmt_change(unit, b.mean),
+                terminal::fmt_change(unit, b.p5),
+                terminal::fmt_change(unit, b.p95)
+            )
+        };
+        lines.push(format!(
+            "{} ({} → {} / {}) | {} | {}",
+            m.parameter,
+            m.base_value,
+            m.low_value,
+            m.high_value,
+            change(le),
+            change(he)
         ));
     }
-    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut table = format!(
-        "{} ({}) in {year}: {:.4} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
+        "{} ({}) in {year}: {} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
         s.metric,
         s.tier,
-        base_band.mean,
+        terminal::fmt_value(unit, base_band.mean),
         if base.uncertain().is_empty() {
             "at central values"
         } else {
@@ -324,7 +320,7 @@ pub fn sensitivity(
         },
         s.range * 100.0
     );
-    for (_, l) in &lines {
+    for l in &lines {
         table.push_str(l);
         table.push('\n');
     }
@@ -360,9 +356,7 @@ pub fn sensitivity(
         "sensitivity.json",
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
-    if let Some(opts) = &s.charts {
-        chart::draw_folder(staging.path(), opts)?;
-    }
+    s.options.draw_charts(staging.path())?;
     let dir = staging.commit()?;
     Ok(SensitivityOutcome { dir, table })
 }

@@ -13,13 +13,16 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::grid::{self, Vary};
-use super::{Interrupted, PointValues, num, run_points};
-use crate::chart::{self, ChartOptions, read};
-use crate::metrics::bands::{self, Band};
-use crate::metrics::{Breakdown, MetricValue, catalog, targets};
+use super::{Interrupted, PointValues, RunOptions, run_points};
+use crate::chart::read;
+use crate::metrics::bands::{self, Band, RowKey};
+use crate::metrics::targets::{self, TargetResult};
+use crate::metrics::{Breakdown, MetricValue, catalog};
 use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
+use crate::output::tables::num;
 use crate::output::{self, Staging, tables};
+use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
 /// What a sweep is asked to do.
@@ -31,16 +34,8 @@ pub struct SweepSettings {
     pub overrides: Vec<String>,
     /// `--vary` arguments as given.
     pub vary: Vec<String>,
-    /// Keep uncertain parameters at central values.
-    pub fix_parameters: bool,
-    /// Results folder (default outputs/<scenario>-sweep).
-    pub out: Option<PathBuf>,
-    /// Replace a folder holding anything but this same sweep.
-    pub force: bool,
-    /// Worker threads (0 = one per core).
-    pub threads: usize,
-    /// Charts to draw (None: no charts).
-    pub charts: Option<ChartOptions>,
+    /// Threads, output folder, charts.
+    pub options: RunOptions,
 }
 
 /// What the sweep did, for the terminal.
@@ -98,12 +93,11 @@ pub fn sweep(
     let mut varies: Vec<Vary> = Vec::new();
     for spec in &s.vary {
         let v = grid::parse_vary(spec)?;
-        if let Some(root) = ["run.", "timeline.", "targets."]
-            .iter()
-            .find(|r| v.path.starts_with(**r))
-        {
+        // Points differ in the model or the population; they share the run, timeline and targets.
+        if !(is_model_parameter(&v.path) || v.path.starts_with("population.")) {
             anyhow::bail!(
-                "--vary `{spec}`: `{root}*` cannot be varied (every point shares the run settings, timeline and targets; use -r and --seed for the run)"
+                "--vary `{spec}`: only model parameters ({}) and population.* can be varied; every point shares the run settings, timeline and targets (use -r and --seed for the run)",
+                MODEL_ROOTS.join(", ")
             );
         }
         check_known_path(&v.path, &known).map_err(|e| {
@@ -131,8 +125,10 @@ pub fn sweep(
         overrides.extend(paths.iter().zip(values).map(|(p, v)| format!("{p}={v}")));
         let sc =
             scenario::load(&s.scenario, &overrides).map_err(|e| point_error(&paths, values, e))?;
-        prepared
-            .push(Prepared::new(sc, s.fix_parameters).map_err(|e| point_error(&paths, values, e))?);
+        prepared.push(
+            Prepared::new(sc, s.options.fix_parameters)
+                .map_err(|e| point_error(&paths, values, e))?,
+        );
     }
     let model0 = prepared[0].plan.base();
     let reps: Vec<u32> = (0..model0.run.replications).collect();
@@ -144,16 +140,14 @@ pub fn sweep(
         points: points.clone(),
         seed: model0.run.seed,
         replications: model0.run.replications,
-        fix_parameters: s.fix_parameters,
+        fix_parameters: s.options.fix_parameters,
         resolved_base: toml::to_string(&base.tree_with_distributions())
             .context("cannot record the resolved scenario")?,
     };
     let dir = s
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-sweep", model0.name)));
-    output::check_not_input(&dir, &[s.scenario.as_path()])?;
-    prepare_folder(&dir, &spec, s.force)?;
+        .options
+        .dir(&format!("{}-sweep", model0.name), &[s.scenario.as_path()])?;
+    prepare_folder(&dir, &spec, s.options.force)?;
 
     // Points finished by an earlier run of the same sweep.
     let mut results: Vec<Option<PointValues>> = (0..points.len())
@@ -165,13 +159,12 @@ pub fn sweep(
         .collect();
     let pending_prepared: Vec<&Prepared> = pending.iter().map(|&i| &prepared[i]).collect();
 
-    let progress = bar((pending.len() * reps.len()) as u64);
     let ran = run_points(
         &pending_prepared,
         &reps,
-        s.threads,
+        s.options.threads,
         cancel,
-        &progress,
+        bar,
         |j, values| {
             let i = pending[j];
             save_point(
@@ -185,7 +178,6 @@ pub fn sweep(
             )
         },
     );
-    progress.finish_and_clear();
     let ran = match ran {
         Ok(r) => r,
         Err(RunError::Cancelled) => {
@@ -210,21 +202,21 @@ pub fn sweep(
         .collect();
 
     // Tables, charts, and the sweep marked complete.
-    let models: Vec<&Model> = prepared.iter().map(|p| p.plan.base()).collect();
-    output::write_atomic(
-        &dir.join("sweep.csv"),
-        &sweep_csv(&paths, &points, &models, &results),
-    )?;
+    let summaries: Vec<PointSummary> = prepared
+        .iter()
+        .zip(&points)
+        .zip(&results)
+        .map(|((p, values), res)| PointSummary::of(values, p.plan.base(), res))
+        .collect();
+    output::write_atomic(&dir.join("sweep.csv"), &sweep_csv(&paths, &summaries))?;
     output::write_atomic(
         &dir.join("sweep_targets.csv"),
-        &targets_csv(&paths, &points, &models, &results),
+        &targets_csv(&paths, &summaries),
     )?;
-    if let Some(opts) = &s.charts {
-        chart::draw_folder(&dir, opts)?;
-    }
+    s.options.draw_charts(&dir)?;
     write_sweep_json(&dir, &spec, true)?;
     Ok(SweepOutcome {
-        table: table(&paths, &points, &models, &results),
+        table: table(&paths, &summaries),
         dir,
         points_run: pending.len(),
         points_reused: reused,
@@ -348,41 +340,58 @@ fn load_point(
     Some(out)
 }
 
-fn sweep_csv(
-    paths: &[String],
-    points: &[Vec<String>],
-    models: &[&Model],
-    results: &[PointValues],
-) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// What the sweep's tables show of one point, computed once.
+struct PointSummary<'a> {
+    /// The point's varied values, in `--vary` order.
+    values: &'a [String],
+    /// Bands of every (year, metric, breakdown) row, labelled.
+    bands: Vec<(Vec<String>, Band)>,
+    /// The headline metric in the last year.
+    headline: Option<Band>,
+    /// Every target judged.
+    judged: Vec<TargetResult>,
+}
+
+impl<'a> PointSummary<'a> {
+    fn of(values: &'a [String], model: &Model, results: &PointValues) -> Self {
+        let per_row = bands::collect(results);
+        let (headline_index, _) =
+            catalog::metric(HEADLINE).expect("headline metric is in the catalogue");
+        let last = per_row.keys().map(|k| k.0).max();
+        let bands: Vec<(RowKey, Band)> = per_row.iter().map(|(k, v)| (*k, Band::of(v))).collect();
+        let headline = bands
+            .iter()
+            .find(|(k, _)| Some(k.0) == last && k.1 == headline_index && k.2 == Breakdown::All)
+            .map(|(_, b)| *b);
+        PointSummary {
+            values,
+            judged: targets::judge(model, &per_row, results.len()),
+            headline,
+            bands: bands
+                .into_iter()
+                .map(|(key, b)| {
+                    let mut leading = values.to_vec();
+                    leading.extend(tables::row_labels(model, &key));
+                    (leading, b)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn sweep_csv(paths: &[String], summaries: &[PointSummary]) -> Vec<u8> {
     let header: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .chain(["year", "metric", "tier", "mean", "sd", "p5", "p50", "p95"])
+        .chain(["year", "metric", "tier"])
         .collect();
-    w.write_record(&header)
-        .expect("writing to memory cannot fail");
-    for ((values, model), res) in points.iter().zip(models).zip(results) {
-        for ((year, mi, key), b) in bands::summarise(res) {
-            let mut rec = values.clone();
-            rec.extend([
-                year.to_string(),
-                catalog::METRICS[mi].name.to_string(),
-                key.label(model),
-            ]);
-            rec.extend([b.mean, b.sd, b.p5, b.p50, b.p95].map(num));
-            w.write_record(&rec).expect("writing to memory cannot fail");
-        }
-    }
-    w.into_inner().expect("writing to memory cannot fail")
+    tables::bands_csv(
+        &header,
+        summaries.iter().flat_map(|p| p.bands.iter().cloned()),
+    )
 }
 
-fn targets_csv(
-    paths: &[String],
-    points: &[Vec<String>],
-    models: &[&Model],
-    results: &[PointValues],
-) -> Vec<u8> {
+fn targets_csv(paths: &[String], summaries: &[PointSummary]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header: Vec<&str> = paths
         .iter()
@@ -401,9 +410,9 @@ fn targets_csv(
         .collect();
     w.write_record(&header)
         .expect("writing to memory cannot fail");
-    for ((values, model), res) in points.iter().zip(models).zip(results) {
-        for t in targets::judge(model, &bands::collect(res), res.len()) {
-            let mut rec = values.clone();
+    for p in summaries {
+        for t in &p.judged {
+            let mut rec = p.values.to_vec();
             rec.extend([
                 t.target.name.clone(),
                 t.target.metric.clone(),
@@ -421,37 +430,25 @@ fn targets_csv(
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-fn table(
-    paths: &[String],
-    points: &[Vec<String>],
-    models: &[&Model],
-    results: &[PointValues],
-) -> String {
-    let (mi, _) = catalog::metric(HEADLINE).expect("headline metric is in the catalogue");
+fn table(paths: &[String], summaries: &[PointSummary]) -> String {
     let mut out = format!(
         "{} | {HEADLINE} (last year, mean [5–95%]) | targets met\n",
         paths.join(" | ")
     );
-    for ((values, model), res) in points.iter().zip(models).zip(results) {
-        let b = bands::summarise(res);
-        let last = b.keys().map(|k| k.0).max();
-        let head = last.and_then(|y| b.get(&(y, mi, Breakdown::All))).map_or(
-            "-".to_string(),
-            |b: &Band| {
-                format!(
-                    "{:.1}% [{:.1}–{:.1}]",
-                    b.mean * 100.0,
-                    b.p5 * 100.0,
-                    b.p95 * 100.0
-                )
-            },
-        );
-        let judged = targets::judge(model, &bands::collect(res), res.len());
-        let met = judged.iter().filter(|t| t.met).count();
+    for p in summaries {
+        let head = p.headline.map_or("-".to_string(), |b| {
+            format!(
+                "{:.1}% [{:.1}–{:.1}]",
+                b.mean * 100.0,
+                b.p5 * 100.0,
+                b.p95 * 100.0
+            )
+        });
+        let met = p.judged.iter().filter(|t| t.met).count();
         out.push_str(&format!(
             "{} | {head} | {met} of {}\n",
-            values.join(" | "),
-            judged.len()
+            p.values.join(" | "),
+            p.judged.len()
         ));
     }
     out

@@ -163,6 +163,18 @@ fn chinese_labels_render_with_the_embedded_font_and_bad_fonts_are_reported() {
     );
     let e = tierflow_error(&["plot", dir.path().to_str().unwrap()]);
     assert!(e.contains("holds no tierflow results"), "{e}");
+    let e = tierflow_error(&["plot", out.to_str().unwrap(), "--no-charts"]);
+    assert!(e.contains("only draws charts"), "{e}");
+    // A table with none of the charted metrics is an error, not zero charts and success.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(
+        empty.join("metrics.csv"),
+        "year,metric,tier,mean,sd,p5,p50,p95\n",
+    )
+    .unwrap();
+    let e = tierflow_error(&["plot", empty.to_str().unwrap()]);
+    assert!(e.contains("no chart could be drawn"), "{e}");
 }
 
 #[test]

@@ -101,3 +101,70 @@ fn sigterm_and_kill_leave_previous_results_intact() {
         leftovers(dir.path())
     );
 }
+
+#[test]
+fn an_interrupted_sweep_keeps_finished_points_and_a_rerun_runs_only_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let args = [
+        "sweep",
+        "scenarios/shaoxing-2014.toml",
+        "--vary",
+        "behaviour.habit=0.2:1.6:0.2",
+        "--set",
+        "population.scale=0.01",
+        "-r",
+        "2",
+        "-t",
+        "1",
+        "-q",
+        "--no-charts",
+        "-o",
+    ];
+    let child = Process::new(cargo_bin("tierflow"))
+        .current_dir(repo(""))
+        .args(args)
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Stop once the first point is saved, well before the eighth.
+    let started = Instant::now();
+    while !out.join("points/0000/point.json").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no point finished"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("points are finished and kept"), "{stderr}");
+    let kept = std::fs::read_dir(out.join("points")).unwrap().count();
+    assert!((1..8).contains(&kept), "{kept} points kept");
+    assert!(
+        !out.join("sweep.csv").exists(),
+        "no grid table for an unfinished sweep"
+    );
+
+    let mut rerun = Command::cargo_bin("tierflow").unwrap();
+    let rerun = rerun
+        .current_dir(repo(""))
+        .args(
+            args.iter()
+                .filter(|a| **a != "-q" && **a != "-o" && **a != "--no-charts"),
+        )
+        .args(["--no-charts", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(rerun.status.success());
+    let text = String::from_utf8_lossy(&rerun.stdout);
+    assert!(
+        text.contains(&format!("{} point(s) run, {kept} reused", 8 - kept)),
+        "{text}"
+    );
+}

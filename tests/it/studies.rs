@@ -124,7 +124,7 @@ fn vary_errors_name_the_problem() {
         "{e}"
     );
     let e = failure(&with("run.replications=2,4"));
-    assert!(e.contains("cannot be varied"), "{e}");
+    assert!(e.contains("only model parameters"), "{e}");
     assert!(!out.exists(), "a sweep that cannot start writes nothing");
     // --force never deletes a folder tierflow did not write.
     std::fs::create_dir(&out).unwrap();
@@ -159,11 +159,16 @@ fn common_random_numbers_make_paired_differences_tighter_than_unpaired_ones() {
         "schemes.residents.outpatient.village.rate=0.75",
     ]);
     let reps: Vec<u32> = (0..12).collect();
-    let bar = indicatif::ProgressBar::hidden();
+    let hidden = |_| indicatif::ProgressBar::hidden();
     let never = std::sync::atomic::AtomicBool::new(false);
-    let ran = run_points(&[&a, &b, &b_other_seed], &reps, 2, &never, &bar, |_, _| {
-        Ok(())
-    })
+    let ran = run_points(
+        &[&a, &b, &b_other_seed],
+        &reps,
+        2,
+        &never,
+        hidden,
+        |_, _| Ok(()),
+    )
     .unwrap();
     let key = (
         2016,
@@ -298,6 +303,64 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
         "grassroots_share",
     ]);
     assert!(e.contains("not a tierflow metric"), "{e}");
+    let e = failure(&[
+        "compare",
+        &base_run,
+        &base_run,
+        "--set",
+        "behaviour.habit=1",
+    ]);
+    assert!(e.contains("--set applies to scenario files"), "{e}");
+    // Runs that share no year cannot be compared.
+    let later = dir.path().join("later.toml");
+    let base = repo("scenarios/shaoxing-baseline.toml");
+    std::fs::write(
+        &later,
+        format!(
+            "extends = {:?}\n[run]\nstart_year = 2030\n",
+            base.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let e = failure(
+        &[
+            &[
+                "compare",
+                "scenarios/shaoxing-baseline.toml",
+                later.to_str().unwrap(),
+                "-o",
+                &d("none"),
+            ][..],
+            &small[..],
+        ]
+        .concat(),
+    );
+    assert!(e.contains("share no reported year"), "{e}");
+}
+
+#[test]
+fn a_sweep_says_when_the_timeline_resets_a_varied_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sw");
+    let text = ok(&[
+        &[
+            "sweep",
+            "scenarios/shaoxing-2014.toml",
+            "--vary",
+            "tiers.township.quality=0.5,0.6",
+            "--no-charts",
+            "-r",
+            "2",
+            "-o",
+            out.to_str().unwrap(),
+        ][..],
+        &SMALL[..],
+    ]
+    .concat());
+    assert!(
+        text.contains("timeline resets `tiers.township.quality` on 2014-11-01, 2016-01-01"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -328,6 +391,12 @@ fn sensitivity_moves_each_parameter_down_and_up_and_sorts_by_swing() {
         .map(|l| l.split(',').collect())
         .collect();
     assert_eq!(rows.len(), 2);
+    let swings: Vec<f64> = rows.iter().map(|r| r[17].parse().unwrap()).collect();
+    assert!(swings[0] >= swings[1], "rows sorted by swing: {swings:?}");
+    assert_eq!(
+        rows[0][0], "behaviour.cost_per_yuan",
+        "cost moves the share most"
+    );
     let cost = rows
         .iter()
         .find(|r| r[0] == "behaviour.cost_per_yuan")
@@ -360,4 +429,30 @@ fn sensitivity_moves_each_parameter_down_and_up_and_sorts_by_swing() {
         "behaviour.self_care_enabled",
     ]);
     assert!(e.contains("not a number"), "{e}");
+    let e = failure(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--params",
+        "run.years",
+    ]);
+    assert!(e.contains("not a model parameter"), "{e}");
+    let e = failure(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--params",
+        "behaviour.habit,behaviour.habit",
+    ]);
+    assert!(e.contains("listed twice"), "{e}");
+    let e = failure(&[
+        "sensitivity",
+        "scenarios/shaoxing-2014.toml",
+        "--set",
+        "behaviour.habit={dist=\"uniform\",low=0.4,high=0.6}",
+        "--params",
+        "behaviour.habit",
+    ]);
+    assert!(
+        e.contains("is uncertain") && e.contains("--fix-parameters"),
+        "{e}"
+    );
 }
