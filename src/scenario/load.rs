@@ -88,8 +88,22 @@ impl Scenario {
             .path
     }
 
-    /// Locates `path` in the chain (latest file that sets it) as an error location.
+    /// Locates an error: at the `--set` override that gave the offending value, else in the
+    /// chain (latest file that sets the path).
     pub fn locate(&self, err: ScenarioError) -> ScenarioError {
+        if err.file.is_none()
+            && let Some(path) = &err.path
+            && let Some(arg) = self
+                .overrides
+                .iter()
+                .rev()
+                .find(|o| o.split_once('=').is_some_and(|(p, _)| p.trim() == path))
+        {
+            return ScenarioError {
+                message: format!("--set {arg}: {}", err.message),
+                ..err
+            };
+        }
         locate(&self.files, err)
     }
 

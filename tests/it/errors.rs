@@ -246,3 +246,23 @@ fn extends_lists_only_changes_and_loops_are_caught() {
     std::fs::write(dir.path().join("b.toml"), "extends = \"a.toml\"\n").unwrap();
     assert!(tierflow_error(&["check", a.to_str().unwrap()]).contains("loops back"));
 }
+
+#[test]
+fn a_bad_value_from_the_command_line_is_blamed_on_the_command_line() {
+    let e = tierflow_error(&["run", "scenarios/reference.toml", "-r", "0"]);
+    assert!(
+        e.contains("--set run.replications=0: expected at least 1")
+            && !e.contains("reference.toml:"),
+        "{e}"
+    );
+    let e = tierflow_error(&[
+        "check",
+        "scenarios/reference.toml",
+        "--set",
+        "tiers.county.beds_per_1000=-2",
+    ]);
+    assert!(
+        e.contains("--set tiers.county.beds_per_1000=-2: expected a value ≥ 0"),
+        "{e}"
+    );
+}
