@@ -146,11 +146,7 @@ impl Chart for GroupedBars {
             .chain([0.0]);
         let (lo, hi) = super::extent(all);
         let n_groups = self.groups.len().max(1);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&self.title, (FAMILY, 24))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
+        let mut chart = super::frame(area, &self.title, 80)
             .build_cartesian_2d(-0.5..(n_groups as f64 - 0.5), padded(lo, hi))?;
         let groups = self.groups.clone();
         let x_fmt = move |x: &f64| {

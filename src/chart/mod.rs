@@ -226,6 +226,21 @@ pub fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
     })
 }
 
+/// A chart frame in the common layout: `title` on top, room for tick labels and axis names,
+/// and `y_label_width` pixels for the value axis.
+pub fn frame<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_width: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.caption(title, (FAMILY, 24))
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(y_label_width);
+    b
+}
+
 /// Draws the legend of `chart` at `position`, in the charts' common style.
 pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,

@@ -169,11 +169,7 @@ impl Chart for ResponseChart {
             labels::word(Word::Versus, lang),
             self.x_path
         );
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title, (FAMILY, 24))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
+        let mut chart = super::frame(area, &title, 80)
             .build_cartesian_2d(padded(x_lo, x_hi), padded(y_lo, y_hi))?;
         let names = self.x_names.clone();
         let x_fmt = move |x: &f64| match &names {

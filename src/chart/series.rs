@@ -93,11 +93,7 @@ impl Chart for SeriesChart {
         let (y0, y1) = (x_lo.round() as i32, x_hi.round() as i32);
         let lang = self.lang;
         let title = format!("{} · {}", labels::metric(&self.metric, lang), self.scenario);
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title, (FAMILY, 26))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
+        let mut chart = super::frame(area, &title, 80)
             .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), padded(lo, hi))?;
         chart
             .configure_mesh()

@@ -105,11 +105,7 @@ impl Chart for Tornado {
             .unwrap_or(10)
             .clamp(10, 48) as u32
             * 8;
-        let mut chart = ChartBuilder::on(area)
-            .caption(&title, (FAMILY, 22))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(label_width + 20)
+        let mut chart = super::frame(area, &title, label_width + 20)
             .build_cartesian_2d(padded(lo, hi), -0.5..(n as f64 - 0.5))?;
         // Largest swing at the top: row i sits at y = n − 1 − i.
         let names: Vec<String> = self.rows.iter().map(|r| r.parameter.clone()).collect();
