@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
 use super::read;
-use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded};
+use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, padded, tick_format};
 
 /// A bar: (mean, p5, p95) in display units.
 type Bar = (f64, f64, f64);
@@ -120,7 +120,12 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
                     labels::word(Word::DifferenceFrom, lang),
                     info.scenarios[0]
                 ),
-                unit: labels::unit(metric, lang),
+                // A difference of percentages is in percentage points.
+                unit: if labels::is_fraction(metric) {
+                    "pp".to_string()
+                } else {
+                    labels::unit(metric, lang)
+                },
                 groups,
                 series: diffs,
                 lang,
@@ -146,8 +151,13 @@ impl Chart for GroupedBars {
             .chain([0.0]);
         let (lo, hi) = super::extent(all);
         let n_groups = self.groups.len().max(1);
+        // Headroom above the bars for the legend (one row per scenario) so it covers none.
+        let padded_range = padded(lo, hi);
+        let headroom =
+            (padded_range.end - padded_range.start) * 0.07 * (self.series.len() + 1) as f64;
+        let y_range = padded_range.start..padded_range.end + headroom;
         let mut chart = super::frame(area, &self.title, 80)
-            .build_cartesian_2d(-0.5..(n_groups as f64 - 0.5), padded(lo, hi))?;
+            .build_cartesian_2d(-0.5..(n_groups as f64 - 0.5), y_range.clone())?;
         let groups = self.groups.clone();
         let x_fmt = move |x: &f64| {
             let i = x.round();
@@ -167,7 +177,7 @@ impl Chart for GroupedBars {
             ))
             .x_labels(n_groups + 1)
             .x_label_formatter(&x_fmt)
-            .y_label_formatter(&fmt_tick)
+            .y_label_formatter(&tick_format(&y_range))
             .disable_x_mesh()
             .label_style((FAMILY, 15))
             .axis_desc_style((FAMILY, 17))

@@ -259,6 +259,28 @@ where
     Ok(())
 }
 
+/// Tick labels for an axis over `range`: the unit (k, M, bn) of its largest end and enough
+/// decimals that neighbouring ticks (about ten per axis) read differently.
+pub fn tick_format(range: &std::ops::Range<f64>) -> impl Fn(&f64) -> String + use<> {
+    let big = range.start.abs().max(range.end.abs());
+    let (div, suffix) = if big >= 1e9 {
+        (1e9, " bn")
+    } else if big >= 1e6 {
+        (1e6, " M")
+    } else if big >= 1e4 {
+        (1e3, " k")
+    } else {
+        (1.0, "")
+    };
+    let step = (range.end - range.start).abs() / 10.0 / div;
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        1
+    };
+    move |v: &f64| format!("{:.*}{suffix}", decimals, v / div)
+}
+
 /// A value range padded by 8% each side (and widened when flat) so lines clear the frame.
 pub fn padded(lo: f64, hi: f64) -> std::ops::Range<f64> {
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
@@ -280,4 +302,20 @@ pub fn slug(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neighbouring_ticks_read_differently() {
+        // Ten ticks over 0.4 points of a percentage, and over 50 M of 7 bn yuan.
+        let pct = tick_format(&(57.0..57.4));
+        assert_ne!(pct(&57.10), pct(&57.14));
+        let yuan = tick_format(&(7.0e9..7.05e9));
+        assert_ne!(yuan(&7.000e9), yuan(&7.005e9));
+        assert!(yuan(&7.0e9).ends_with(" bn"));
+        assert_eq!(tick_format(&(0.0..100.0))(&20.0), "20");
+    }
 }

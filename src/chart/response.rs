@@ -10,7 +10,7 @@ use plotters::prelude::*;
 use super::labels::{self, Lang, Word};
 use super::lines::{self, BandLine, push_point};
 use super::{
-    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
+    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, padded, tick_format,
 };
 
 /// One metric's response to the first varied parameter.
@@ -162,6 +162,8 @@ impl Chart for ResponseChart {
         DB::ErrorType: 'static,
     {
         let ((x_lo, x_hi), (y_lo, y_hi)) = lines::extents(&self.lines);
+        let (x_range, y_range) = (padded(x_lo, x_hi), padded(y_lo, y_hi));
+        let x_ticks = tick_format(&x_range);
         let lang = self.lang;
         let title = format!(
             "{} {} {}",
@@ -169,22 +171,22 @@ impl Chart for ResponseChart {
             labels::word(Word::Versus, lang),
             self.x_path
         );
-        let mut chart = super::frame(area, &title, 80)
-            .build_cartesian_2d(padded(x_lo, x_hi), padded(y_lo, y_hi))?;
+        let mut chart =
+            super::frame(area, &title, 80).build_cartesian_2d(x_range.clone(), y_range.clone())?;
         let names = self.x_names.clone();
         let x_fmt = move |x: &f64| match &names {
             Some(n) if (x - x.round()).abs() < 1e-9 && *x >= 0.0 => {
                 n.get(x.round() as usize).cloned().unwrap_or_default()
             }
             Some(_) => String::new(),
-            None => fmt_tick(x),
+            None => x_ticks(x),
         };
         chart
             .configure_mesh()
             .x_desc(&self.x_path)
             .y_desc(labels::unit(&self.metric, lang))
             .x_label_formatter(&x_fmt)
-            .y_label_formatter(&fmt_tick)
+            .y_label_formatter(&tick_format(&y_range))
             .label_style((FAMILY, 15))
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)

@@ -11,6 +11,7 @@ use super::lines::{self, BandLine, push_point};
 use super::read::{self, BandRow, TargetRow};
 use super::{
     CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
+    tick_format,
 };
 
 /// One metric over the years, one line per breakdown.
@@ -91,17 +92,18 @@ impl Chart for SeriesChart {
         let ((x_lo, x_hi), (lo, hi)) = lines::extents(&self.lines);
         let (lo, hi) = super::extent(self.targets.iter().map(|t| t.value * k).chain([lo, hi]));
         let (y0, y1) = (x_lo.round() as i32, x_hi.round() as i32);
+        let y_range = padded(lo, hi);
         let lang = self.lang;
         let title = format!("{} · {}", labels::metric(&self.metric, lang), self.scenario);
         let mut chart = super::frame(area, &title, 80)
-            .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), padded(lo, hi))?;
+            .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), y_range.clone())?;
         chart
             .configure_mesh()
             .x_desc(labels::word(Word::Year, lang))
             .y_desc(labels::unit(&self.metric, lang))
             .x_labels((y1 - y0 + 1).clamp(2, 12) as usize)
             .x_label_formatter(&|x| format!("{}", x.round() as i64))
-            .y_label_formatter(&fmt_tick)
+            .y_label_formatter(&tick_format(&y_range))
             .label_style((FAMILY, 15))
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
 use super::read;
-use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded};
+use super::{
+    Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded, tick_format,
+};
 
 /// A row of sensitivity.csv.
 #[derive(Clone, Debug, Deserialize)]
@@ -89,6 +91,7 @@ impl Chart for Tornado {
             .chain([0.0]);
         let (lo, hi) = super::extent(all);
         let n = self.rows.len();
+        let x_range = padded(lo, hi);
         let title = format!(
             "{} ({}) · {} {}{}",
             labels::metric_in_year(&first.metric, first.year, lang),
@@ -106,7 +109,7 @@ impl Chart for Tornado {
             .clamp(10, 48) as u32
             * 8;
         let mut chart = super::frame(area, &title, label_width + 20)
-            .build_cartesian_2d(padded(lo, hi), -0.5..(n as f64 - 0.5))?;
+            .build_cartesian_2d(x_range.clone(), -0.5..(n as f64 - 0.5))?;
         // Largest swing at the top: row i sits at y = n − 1 − i.
         let names: Vec<String> = self.rows.iter().map(|r| r.parameter.clone()).collect();
         let y_fmt = move |y: &f64| {
@@ -131,7 +134,7 @@ impl Chart for Tornado {
             ))
             .y_labels(n + 1)
             .y_label_formatter(&y_fmt)
-            .x_label_formatter(&fmt_tick)
+            .x_label_formatter(&tick_format(&x_range))
             .disable_y_mesh()
             .label_style((FAMILY, 14))
             .axis_desc_style((FAMILY, 17))

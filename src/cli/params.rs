@@ -21,8 +21,14 @@ pub fn params(a: ScenarioArgs) -> Result<()> {
         .min(24);
     let mut text = String::new();
     for p in &params {
+        // An uncertain parameter shows its central value and what replications draw.
+        let drawn = s
+            .uncertain
+            .iter()
+            .find(|u| u.path == p.path)
+            .map_or(String::new(), |u| format!("  ~ {}", u.dist.describe()));
         text.push_str(&format!(
-            "{:<width$}  {:<vwidth$}  {}\n",
+            "{:<width$}  {:<vwidth$}  {}{drawn}\n",
             p.path, p.value, p.unit
         ));
     }
@@ -33,5 +39,7 @@ pub fn params(a: ScenarioArgs) -> Result<()> {
 pub fn check(a: ScenarioArgs) -> Result<()> {
     let s = scenario::load(&a.scenario, &a.set)?;
     let plan = Plan::from_scenario(&s)?;
-    print(&terminal::plan_description(plan.base(), plan.epochs.len()))
+    let mut text = terminal::plan_description(plan.base(), plan.epochs.len());
+    text.push_str(&terminal::uncertainty_line(&s.uncertain, false));
+    print(&text)
 }

@@ -75,6 +75,16 @@ struct RunManifest {
     scenario: String,
     seed: u64,
     replications_run: Vec<u32>,
+    overrides: Vec<String>,
+}
+
+/// The `--set` overrides that change the model (seed and replications are checked apart).
+fn model_overrides(overrides: &[String]) -> Vec<String> {
+    overrides
+        .iter()
+        .filter(|o| !o.starts_with("run.seed=") && !o.starts_with("run.replications="))
+        .map(|o| o.replace(' ', ""))
+        .collect()
 }
 
 /// One compared scenario's values by row name.
@@ -214,7 +224,24 @@ pub fn compare(
             "the inputs share no reported year, so there is nothing to compare (check each scenario's run.start_year and run.years)"
         );
     };
-    let table = markdown(&names, &rows, &metrics, table_year);
+    let mut table = markdown(&names, &rows, &metrics, table_year);
+    // A finished run made with other overrides (a smaller sample, say) is still paired, but
+    // the reader should know the inputs differ by more than their scenario files.
+    if inputs.iter().any(|i| matches!(i, Input::File(_))) {
+        let here = model_overrides(&s.set);
+        for input in &inputs {
+            if let Input::Folder(p, m) = input
+                && model_overrides(&m.overrides) != here
+            {
+                table.push_str(&format!(
+                    "\nNote: `{}` was run with --set [{}]; the scenario files here with [{}].\n",
+                    p.display(),
+                    model_overrides(&m.overrides).join(", "),
+                    here.join(", ")
+                ));
+            }
+        }
+    }
 
     let staging = Staging::new(&dir)?;
     staging.write("compare.csv", &compare_csv(&names, &rows))?;

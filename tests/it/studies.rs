@@ -245,6 +245,23 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
         &small[..],
     ]
     .concat());
+    // The same folder against a file run without its --set is paired, with a note.
+    let noted = ok(&[
+        "compare",
+        &base_run,
+        "scenarios/shaoxing-2014.toml",
+        "-r",
+        "4",
+        "--no-charts",
+        "-o",
+        &d("noted"),
+    ]);
+    assert!(
+        noted.contains(
+            "was run with --set [population.scale=0.002]; the scenario files here with []"
+        ),
+        "{noted}"
+    );
     let a = read(&dir.path().join("files/compare.csv"));
     let b = read(&dir.path().join("mixed/compare.csv"));
     assert_eq!(

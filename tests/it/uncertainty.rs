@@ -67,6 +67,15 @@ fn runs_report_uncertain_parameters_and_can_fix_them_at_central_values() {
     let file = write_scenario(dir.path());
     let f = file.to_str().unwrap();
     let (drawn, fixed) = (dir.path().join("drawn"), dir.path().join("fixed"));
+    let listed = run(&["params", f]);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("tiers.county.quality ")
+                && l.contains("1.71")
+                && l.contains("~ triangular(1.4, mode 1.71, 2)")),
+        "params shows the central value and the distribution"
+    );
     let text = run(&["run", f, "--no-charts", "-o", drawn.to_str().unwrap()]);
     assert!(
         text.contains("bands include parameter uncertainty"),
