@@ -89,14 +89,37 @@ pub trait Chart {
         DB::ErrorType: 'static;
 }
 
+/// Largest `--font` file read (the largest CJK fonts are about 20 MB).
+const MAX_FONT_BYTES: u64 = 64 << 20;
+
 fn register_font(opts: &ChartOptions) -> Result<()> {
     let bytes: &'static [u8] = match &opts.font {
         // plotters keeps fonts for the life of the process; one font per run is leaked once.
-        Some(path) => Box::leak(
+        Some(path) => Box::leak({
+            let meta = std::fs::metadata(path).map_err(|e| {
+                anyhow!(
+                    "--font: cannot read `{}`: {}",
+                    path.display(),
+                    crate::output::io_reason(&e)
+                )
+            })?;
+            if !meta.is_file() || meta.len() > MAX_FONT_BYTES {
+                anyhow::bail!(
+                    "--font: `{}` is not a font file (expected a TrueType or OpenType file under {} MB)",
+                    path.display(),
+                    MAX_FONT_BYTES >> 20
+                );
+            }
             std::fs::read(path)
-                .with_context(|| format!("--font: cannot read `{}`", path.display()))?
-                .into_boxed_slice(),
-        ),
+                .map_err(|e| {
+                    anyhow!(
+                        "--font: cannot read `{}`: {}",
+                        path.display(),
+                        crate::output::io_reason(&e)
+                    )
+                })?
+                .into_boxed_slice()
+        }),
         None => match opts.lang {
             Lang::En => LATIN_FONT,
             Lang::Zh => CJK_FONT,
@@ -108,6 +131,12 @@ fn register_font(opts: &ChartOptions) -> Result<()> {
             opts.font.as_deref().unwrap_or(Path::new("?")).display()
         )
     })
+}
+
+/// Checks that the chart fonts can be used (reads and registers a `--font`), so a bad font is
+/// reported before any work.
+pub fn check_font(opts: &ChartOptions) -> Result<()> {
+    register_font(opts)
 }
 
 /// Writes `chart` as `dir/STEM.png` and `dir/STEM.svg`.
@@ -137,7 +166,11 @@ pub fn save(dir: &Path, chart: &impl Chart) -> Result<Vec<PathBuf>> {
 pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
     register_font(opts)?;
     let charts = dir.join("charts");
-    let tmp = dir.join(format!(".charts.tmp-{}", std::process::id()));
+    let tmp = dir.join(format!(
+        ".charts{}{}",
+        crate::output::folder::TMP_INFIX,
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)
         .with_context(|| format!("cannot write charts in `{}`", dir.display()))?;

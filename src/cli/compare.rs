@@ -31,9 +31,8 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         replications: a.runner.replications,
         seed: a.runner.seed,
         metrics: a.metrics.clone(),
-        options: a.runner.study(),
+        options: a.runner.study()?,
     };
-    interrupt::install();
     let outcome = run_compare(
         &settings,
         &interrupt::STOP,

@@ -61,11 +61,20 @@ impl ChartArgs {
         }
     }
 
-    /// The charts to draw: none with `--no-charts`.
-    pub fn wanted(&self) -> Option<crate::chart::ChartOptions> {
-        (!self.no_charts).then(|| self.options())
+    /// The charts to draw (none with `--no-charts`), with the font checked now so that a bad
+    /// `--font` is reported before any simulation runs.
+    pub fn checked(&self) -> anyhow::Result<Option<crate::chart::ChartOptions>> {
+        if self.no_charts {
+            return Ok(None);
+        }
+        let opts = self.options();
+        crate::chart::check_font(&opts)?;
+        Ok(Some(opts))
     }
 }
+
+/// Most worker threads per core `--threads` may ask for before it is capped.
+pub const MAX_THREADS_PER_CORE: usize = 8;
 
 /// Options every command that runs replications and writes a results folder takes.
 #[derive(clap::Args, Debug, Clone)]
@@ -110,14 +119,34 @@ impl RunnerArgs {
         o
     }
 
-    /// How a study runs and where it writes.
-    pub fn study(&self) -> crate::study::RunOptions {
-        crate::study::RunOptions {
-            threads: self.threads,
+    /// How a study runs and where it writes (fails on a bad `--font`).
+    pub fn study(&self) -> anyhow::Result<crate::study::RunOptions> {
+        Ok(crate::study::RunOptions {
+            threads: self.threads(),
             fix_parameters: self.fix_parameters,
             out: self.out.clone(),
             force: self.force,
-            charts: self.charts.wanted(),
+            charts: self.charts.checked()?,
+        })
+    }
+
+    /// Worker threads: one per core by default; more than [`MAX_THREADS_PER_CORE`] per core is
+    /// capped with a note (results are the same on any thread count, and thousands of threads
+    /// only cost memory and make the process slow to stop).
+    pub fn threads(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cap = cores * MAX_THREADS_PER_CORE;
+        match self.threads {
+            0 => cores,
+            t if t > cap => {
+                if !self.quiet {
+                    eprintln!(
+                        "note: --threads {t} capped at {cap} ({MAX_THREADS_PER_CORE} per core on this machine's {cores}); results do not depend on the thread count"
+                    );
+                }
+                cap
+            }
+            t => t,
         }
     }
 
@@ -156,6 +185,10 @@ pub fn main() -> ExitCode {
         );
     }));
     let cli = Cli::parse();
+    // Commands that write results honour Ctrl-C and SIGTERM from their first step to the last.
+    if !matches!(cli.command, Command::Params(_) | Command::Check(_)) {
+        interrupt::install();
+    }
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Params(a) => params::params(a),

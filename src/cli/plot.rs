@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::interrupt::STOP;
 use super::{ChartArgs, print};
 
 /// Options of `tierflow plot`.
@@ -23,10 +24,7 @@ pub fn plot(a: PlotArgs) -> Result<()> {
     if a.charts.no_charts {
         anyhow::bail!("--no-charts: `plot` only draws charts");
     }
-    if !a.dir.is_dir() {
-        anyhow::bail!("`{}` is not a results folder", a.dir.display());
-    }
-    let written = crate::chart::draw_folder(&a.dir, &a.charts.options())?;
+    let written = crate::output::folder::redraw_charts(&a.dir, &a.charts.options(), &STOP)?;
     if !a.quiet {
         let mut text = format!(
             "{} chart files in {}\n",

@@ -9,7 +9,7 @@ use super::{RunnerArgs, ScenarioArgs, interrupt, print, progress};
 use crate::metrics::{self, bands, targets};
 use crate::monte_carlo::{Job, Prepared, jobs, run_jobs};
 use crate::output::report::{self, KeyMetric, Manifest};
-use crate::output::{Staging, tables, terminal};
+use crate::output::{Claim, FolderKind, tables, terminal};
 use crate::scenario;
 
 /// Options of `tierflow run`.
@@ -33,6 +33,8 @@ pub fn run(a: RunArgs) -> Result<()> {
     if a.monthly {
         overrides.push("run.monthly_outputs=true".to_string());
     }
+    // Cheap options first, so a bad --font is found before any simulation.
+    let charts = a.runner.charts.checked()?;
     let s = scenario::load(&a.scenario.scenario, &overrides)?;
     let prepared = Prepared::new(s.clone(), a.runner.fix_parameters)?;
     let model = prepared.plan.base();
@@ -53,16 +55,11 @@ pub fn run(a: RunArgs) -> Result<()> {
         };
         PathBuf::from("outputs").join(name)
     });
-    crate::output::check_destination(&out, a.runner.force)?;
-    let staging = Staging::new(&out)?;
-    let threads = if a.runner.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        a.runner.threads
-    };
+    let inputs: Vec<PathBuf> = s.files.iter().map(|f| f.path.clone()).collect();
+    let staging = Claim::new(&out, a.runner.force, &inputs)?.stage()?;
+    let threads = a.runner.threads();
 
     let started = Instant::now();
-    interrupt::install();
     let jobs: Vec<Job> = jobs(&prepared, &reps).collect();
     let bar = progress::bar(jobs.len() as u64, "replications", a.runner.quiet);
     let results = run_jobs(&jobs, threads, &interrupt::STOP, &bar, |_, _, r| Ok(r));
@@ -142,10 +139,10 @@ pub fn run(a: RunArgs) -> Result<()> {
             .context("cannot write the resolved scenario")?
             .as_bytes(),
     )?;
-    if let Some(opts) = a.runner.charts.wanted() {
-        crate::chart::draw_folder(staging.path(), &opts)?;
+    if let Some(opts) = &charts {
+        crate::chart::draw_folder(staging.path(), opts)?;
     }
-    let dest = staging.commit()?;
+    let dest = staging.commit(FolderKind::Run, &interrupt::STOP)?;
 
     if !a.runner.quiet {
         let episodes: u64 = results

@@ -60,9 +60,8 @@ pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
         metric: a.metric.clone(),
         tier: a.tier.clone(),
         year: a.year,
-        options: a.runner.study(),
+        options: a.runner.study()?,
     };
-    interrupt::install();
     let outcome = run_sensitivity(
         &settings,
         &interrupt::STOP,

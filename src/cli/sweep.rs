@@ -24,9 +24,8 @@ pub fn sweep(a: SweepArgs) -> Result<()> {
         scenario: a.scenario.scenario.clone(),
         overrides: a.runner.overrides(&a.scenario.set),
         vary: a.vary.clone(),
-        options: a.runner.study(),
+        options: a.runner.study()?,
     };
-    interrupt::install();
     let outcome = run_sweep(
         &settings,
         &interrupt::STOP,

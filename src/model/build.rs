@@ -34,6 +34,7 @@ fn per_tier<T: Copy, U: Copy + Default>(
 impl Model {
     /// Validates a raw scenario. Errors carry the parameter path; the caller adds the location.
     pub fn from_raw(raw: &RawScenario) -> Result<Model, ScenarioError> {
+        check_scenario_name(&raw.name)?;
         let r = &raw.run;
         if !(1..=MAX_YEARS).contains(&r.years) {
             return Err(out_of_range(

@@ -142,3 +142,39 @@ pub(super) fn allocate_people(groups: &mut [Group], n: u32) {
         g.n_people = s;
     }
 }
+
+/// Longest scenario name, in bytes: it names the results folder (file systems allow 255 bytes,
+/// and studies add suffixes such as `-sensitivity`).
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// A scenario name names its default results folder (`outputs/<name>`), so it must be a plain
+/// folder name: a scenario file received from someone else must not decide where files land.
+/// Chinese, spaces and punctuation are fine.
+pub fn check_scenario_name(name: &str) -> Result<(), ScenarioError> {
+    let bad = |why: &str| {
+        Err(ScenarioError::new(
+            ErrorKind::OutOfRange,
+            format!(
+                "expected a plain name for the results folder (letters, digits, Chinese, spaces, `-`, `_`, `.`; at most {MAX_NAME_BYTES} bytes), found {:?}: {why}",
+                name
+            ),
+        )
+        .at_path("name"))
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name.contains(['/', '\\']) {
+        return bad("it contains a path separator");
+    }
+    if name == "." || name == ".." || name.starts_with('.') {
+        return bad("it starts with `.` (hidden, or a path to another folder)");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("it contains a control character");
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return bad("it is too long");
+    }
+    Ok(())
+}

@@ -21,6 +21,14 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Every scenario file it was read from (the file and what it extends).
+    pub fn scenario_files(&self) -> Vec<std::path::PathBuf> {
+        self.scenario
+            .iter()
+            .flat_map(|s| s.files.iter().map(|f| f.path.clone()))
+            .collect()
+    }
+
     /// Validates `scenario`; with `fix_parameters`, uncertain parameters stay at central values.
     pub fn new(scenario: Scenario, fix_parameters: bool) -> Result<Self, ScenarioError> {
         let plan = Plan::from_scenario(&scenario)?;

@@ -19,7 +19,7 @@ use crate::metrics::catalog;
 use crate::monte_carlo::Prepared;
 use crate::output::tables::num;
 use crate::output::terminal::{fmt_change, fmt_value};
-use crate::output::{self, Staging};
+use crate::output::FolderKind;
 use crate::scenario;
 
 /// Metrics charted and tabulated when `--metrics` is not given.
@@ -172,11 +172,14 @@ pub fn compare(
         }
     }
     let names: Vec<String> = inputs.iter().map(input_stem).collect();
-    let input_paths: Vec<&Path> = s.inputs.iter().map(PathBuf::as_path).collect();
-    let dir = s
+    // Every file read: the inputs as given and every scenario file they extend.
+    let mut input_paths: Vec<PathBuf> = s.inputs.clone();
+    for (_, p) in &prepared {
+        input_paths.extend(p.scenario_files());
+    }
+    let claim = s
         .options
-        .dir(&format!("compare-{}", names.join("-vs-")), &input_paths)?;
-    output::check_destination(&dir, s.options.force)?;
+        .claim(&format!("compare-{}", names.join("-vs-")), &input_paths)?;
 
     let to_run: Vec<&Prepared> = prepared.iter().map(|(_, p)| p).collect();
     let ran = run_points(&to_run, &rep_ids, s.options.threads, cancel, bar, |_, _| {
@@ -243,7 +246,7 @@ pub fn compare(
         }
     }
 
-    let staging = Staging::new(&dir)?;
+    let staging = claim.stage()?;
     staging.write("compare.csv", &compare_csv(&names, &rows))?;
     staging.write("compare.md", table.as_bytes())?;
     let json = CompareJson {
@@ -260,7 +263,7 @@ pub fn compare(
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
     s.options.draw_charts(staging.path())?;
-    let dir = staging.commit()?;
+    let dir = staging.commit(FolderKind::Compare, cancel)?;
     Ok(CompareOutcome { dir, table })
 }
 

@@ -40,15 +40,28 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// The results folder: `--out`, or `outputs/<default_name>`; refused if writing it would
-    /// overwrite one of `inputs`.
-    pub fn dir(&self, default_name: &str, inputs: &[&std::path::Path]) -> Result<PathBuf> {
-        let dir = self
-            .out
+    /// The results folder: `--out`, or `outputs/<default_name>`.
+    pub fn dir(&self, default_name: &str) -> PathBuf {
+        self.out
             .clone()
-            .unwrap_or_else(|| PathBuf::from("outputs").join(default_name));
-        crate::output::check_not_input(&dir, inputs)?;
-        Ok(dir)
+            .unwrap_or_else(|| PathBuf::from("outputs").join(default_name))
+    }
+
+    /// Claims the results folder under the ownership rule ([`crate::output::folder`]): refused
+    /// if it is not tierflow's, holds results without `--force`, is one of `inputs`, or another
+    /// command is writing it.
+    pub fn claim(&self, default_name: &str, inputs: &[PathBuf]) -> Result<crate::output::Claim> {
+        crate::output::Claim::new(&self.dir(default_name), self.force, inputs)
+    }
+
+    /// Claims the results folder like [`RunOptions::claim`] but also when it holds results
+    /// without `--force` (a sweep decides itself whether it resumes or replaces them).
+    pub fn claim_any(
+        &self,
+        default_name: &str,
+        inputs: &[PathBuf],
+    ) -> Result<crate::output::Claim> {
+        crate::output::Claim::new(&self.dir(default_name), true, inputs)
     }
 
     /// Draws the charts of results folder `dir`, if charts are wanted.

@@ -13,7 +13,7 @@ use crate::output::tables::num;
 use crate::metrics::bands::Band;
 use crate::metrics::{Breakdown, catalog};
 use crate::monte_carlo::Prepared;
-use crate::output::{self, Staging, terminal};
+use crate::output::{FolderKind, terminal};
 use crate::scenario::paths::{Param, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
@@ -214,11 +214,10 @@ pub fn sensitivity(
             points.push(p);
         }
     }
-    let dir = s.options.dir(
+    let claim = s.options.claim(
         &format!("{}-sensitivity", model.name),
-        &[s.scenario.as_path()],
+        &base.scenario_files(),
     )?;
-    output::check_destination(&dir, s.options.force)?;
     let reps: Vec<u32> = (0..model.run.replications).collect();
     let refs: Vec<&Prepared> = points.iter().collect();
     let ran = run_points(&refs, &reps, s.options.threads, cancel, bar, |_, _| Ok(()))?;
@@ -335,7 +334,7 @@ pub fn sensitivity(
         ));
     }
 
-    let staging = Staging::new(&dir)?;
+    let staging = claim.stage()?;
     staging.write(
         "sensitivity.csv",
         &w.into_inner().expect("writing to memory cannot fail"),
@@ -357,6 +356,6 @@ pub fn sensitivity(
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
     s.options.draw_charts(staging.path())?;
-    let dir = staging.commit()?;
+    let dir = staging.commit(FolderKind::Sensitivity, cancel)?;
     Ok(SensitivityOutcome { dir, table })
 }

@@ -21,7 +21,8 @@ use crate::metrics::{Breakdown, MetricValue, catalog};
 use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
 use crate::output::tables::num;
-use crate::output::{self, Staging, tables};
+use crate::output::folder::{self, Claim, FolderKind, Marker};
+use crate::output::{self, tables};
 use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
@@ -73,11 +74,13 @@ struct SweepJson {
     complete: bool,
 }
 
+/// What a finished point holds, with a checksum of each file so a point is reused only whole.
 #[derive(Serialize, Deserialize, PartialEq)]
 struct PointJson {
     values: Vec<String>,
     replications: Vec<u32>,
     seed: u64,
+    checksums: std::collections::BTreeMap<String, Checksum>,
 }
 
 const HEADLINE: &str = "grassroots_outpatient_share";
@@ -144,15 +147,25 @@ pub fn sweep(
         resolved_base: toml::to_string(&base.tree_with_distributions())
             .context("cannot record the resolved scenario")?,
     };
-    let dir = s
+    let claim = s
         .options
-        .dir(&format!("{}-sweep", model0.name), &[s.scenario.as_path()])?;
-    prepare_folder(&dir, &spec, s.options.force)?;
+        .claim_any(&format!("{}-sweep", model0.name), &base_files(&base))?;
+    let (dir, in_place) = prepare_folder(&claim, &spec, s.options.force)?;
+    let dir = dir.as_path();
 
     // Points finished by an earlier run of the same sweep.
-    let mut results: Vec<Option<PointValues>> = (0..points.len())
-        .map(|i| load_point(&dir, i, &points[i], &reps, &spec, prepared[i].plan.base()))
-        .collect();
+    let mut results: Vec<Option<PointValues>> = Vec::with_capacity(points.len());
+    for (i, values) in points.iter().enumerate() {
+        let point = load_point(dir, i, values, &reps, &spec, prepared[i].plan.base());
+        if point.is_none() && std::fs::symlink_metadata(point_dir(dir, i)).is_ok() {
+            eprintln!(
+                "note: sweep point {} in `{}` is incomplete or altered; running it again",
+                i,
+                point_dir(dir, i).display()
+            );
+        }
+        results.push(point);
+    }
     let reused = results.iter().filter(|r| r.is_some()).count();
     let pending: Vec<usize> = (0..points.len())
         .filter(|&i| results[i].is_none())
@@ -168,7 +181,7 @@ pub fn sweep(
         |j, values| {
             let i = pending[j];
             save_point(
-                &dir,
+                dir,
                 i,
                 &points[i],
                 &reps,
@@ -182,7 +195,7 @@ pub fn sweep(
         Ok(r) => r,
         Err(RunError::Cancelled) => {
             let done = (0..points.len())
-                .filter(|&i| point_dir(&dir, i).join("point.json").is_file())
+                .filter(|&i| point_dir(dir, i).join("point.json").is_file())
                 .count();
             return Err(Interrupted(format!(
                 "interrupted: {done} of {} points are finished and kept in `{}`; rerun the same command to run the rest",
@@ -213,11 +226,23 @@ pub fn sweep(
         &dir.join("sweep_targets.csv"),
         &targets_csv(&paths, &summaries),
     )?;
-    s.options.draw_charts(&dir)?;
-    write_sweep_json(&dir, &spec, true)?;
+    s.options.draw_charts(dir)?;
+    if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Interrupted(format!(
+            "interrupted: all {} points are finished and kept in `{}`, but the sweep's tables are not marked complete; rerun the same command to finish it",
+            points.len(),
+            dir.display()
+        ))
+        .into());
+    }
+    write_sweep_json(dir, &spec, true)?;
+    Marker::listing(FolderKind::Sweep, dir, &["points"])?.write(dir)?;
+    if !in_place {
+        claim.replace_with(dir)?;
+    }
     Ok(SweepOutcome {
         table: table(&paths, &summaries),
-        dir,
+        dir: claim.path().to_path_buf(),
         points_run: pending.len(),
         points_reused: reused,
         note,
@@ -248,35 +273,62 @@ fn write_sweep_json(dir: &Path, spec: &SweepSpec, complete: bool) -> Result<()> 
     )
 }
 
-/// Makes `dir` ready: resumes this sweep, starts a new one, or refuses to touch other results.
-fn prepare_folder(dir: &Path, spec: &SweepSpec, force: bool) -> Result<()> {
-    if dir.is_file() {
-        anyhow::bail!("output folder `{}` is a file, not a folder", dir.display());
+/// Every scenario file the sweep reads.
+fn base_files(base: &scenario::Scenario) -> Vec<PathBuf> {
+    base.files.iter().map(|f| f.path.clone()).collect()
+}
+
+/// Suffix of the folder a forced sweep is built in while the previous results stay in place.
+const PENDING_SUFFIX: &str = ".tierflow-pending";
+
+/// Chooses where the sweep is built and makes it ready: the destination itself when it is new,
+/// empty or holds this same sweep (resumed); with `--force` over other results, a pending
+/// sibling (itself resumable) that replaces the destination only once the sweep is complete.
+/// Returns the folder and whether it is the destination.
+fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathBuf, bool)> {
+    let dest = claim.path();
+    let same = |dir: &Path| {
+        read::json::<SweepJson>(&dir.join("sweep.json")).is_ok_and(|j| j.spec == *spec)
+    };
+    let has_content = dest.read_dir().is_ok_and(|mut d| d.next().is_some());
+    if !has_content || same(dest) {
+        start_folder(dest, spec)?;
+        return Ok((dest.to_path_buf(), true));
     }
-    let has_content = dir.read_dir().is_ok_and(|mut d| d.next().is_some());
-    if has_content {
-        let same = read::json::<SweepJson>(&dir.join("sweep.json")).is_ok_and(|j| j.spec == *spec);
-        if same {
-            return write_sweep_json(dir, spec, false);
-        }
-        if !output::is_results_folder(dir) {
-            anyhow::bail!(
-                "`{}` holds files tierflow did not write; choose an empty or new folder with --out DIR",
-                dir.display()
-            );
-        }
-        if !force {
-            anyhow::bail!(
-                "`{}` holds other results (not this same sweep, which would be resumed); pass --force to replace them, or --out DIR to write elsewhere",
-                dir.display()
-            );
-        }
-        std::fs::remove_dir_all(dir)
-            .with_context(|| format!("cannot replace `{}`", dir.display()))?;
+    if !force {
+        anyhow::bail!(
+            "`{}` holds other results (not this same sweep, which would be resumed); pass --force to replace them once the new sweep is complete, or --out DIR to write elsewhere",
+            dest.display()
+        );
     }
-    std::fs::create_dir_all(dir.join("points"))
-        .with_context(|| format!("cannot create output folder `{}`", dir.display()))?;
-    write_sweep_json(dir, spec, false)
+    let pending = claim.sibling(PENDING_SUFFIX);
+    if std::fs::symlink_metadata(&pending).is_ok() && !same(&pending) {
+        if let Some(why) = folder::not_owned(&pending) {
+            anyhow::bail!("{why}; remove it or choose another --out");
+        }
+        std::fs::remove_dir_all(&pending).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot remove the unfinished sweep `{}`: {}",
+                pending.display(),
+                output::io_reason(&e)
+            )
+        })?;
+    }
+    start_folder(&pending, spec)?;
+    Ok((pending, false))
+}
+
+/// Creates (or reopens) a sweep folder marked as tierflow's and not yet complete.
+fn start_folder(dir: &Path, spec: &SweepSpec) -> Result<()> {
+    std::fs::create_dir_all(dir.join("points")).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create folder `{}`: {}",
+            dir.display(),
+            output::io_reason(&e)
+        )
+    })?;
+    write_sweep_json(dir, spec, false)?;
+    Marker::listing(FolderKind::Sweep, dir, &["points"])?.write(dir)
 }
 
 fn save_point(
@@ -288,22 +340,75 @@ fn save_point(
     model: &Model,
     results: &PointValues,
 ) -> Result<()> {
-    let staging = Staging::new(&point_dir(dir, i))?;
-    staging.write(
-        "replications.csv",
-        &tables::replications_csv(model, reps, results),
-    )?;
-    let json = PointJson {
-        values: values.to_vec(),
-        replications: reps.to_vec(),
-        seed,
-    };
-    staging.write(
-        "point.json",
-        &serde_json::to_vec_pretty(&json).expect("point.json serialises"),
-    )?;
-    staging.commit()?;
-    Ok(())
+    let dest = point_dir(dir, i);
+    let tmp = dir
+        .join("points")
+        .join(format!(".{i:04}{}{}", folder::TMP_INFIX, std::process::id()));
+    let written = (|| -> Result<()> {
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write `{}`: {}",
+                dest.display(),
+                output::io_reason(&e)
+            )
+        })?;
+        let csv = tables::replications_csv(model, reps, results);
+        let json = PointJson {
+            values: values.to_vec(),
+            replications: reps.to_vec(),
+            seed,
+            checksums: [(REPLICATIONS_CSV.to_string(), Checksum::of(&csv))].into(),
+        };
+        output::write_atomic(&tmp.join(REPLICATIONS_CSV), &csv)?;
+        output::write_atomic(
+            &tmp.join("point.json"),
+            &serde_json::to_vec_pretty(&json).expect("point.json serialises"),
+        )?;
+        Marker::listing(FolderKind::Point, &tmp, &[])?.write(&tmp)?;
+        // A point folder that failed verification is replaced.
+        if std::fs::symlink_metadata(&dest).is_ok() {
+            std::fs::remove_dir_all(&dest).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot replace `{}`: {}",
+                    dest.display(),
+                    output::io_reason(&e)
+                )
+            })?;
+        }
+        std::fs::rename(&tmp, &dest).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write `{}`: {}",
+                dest.display(),
+                output::io_reason(&e)
+            )
+        })
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    written
+}
+
+/// The file holding a point's values.
+const REPLICATIONS_CSV: &str = "replications.csv";
+
+/// Size and SHA-256 of a file, to tell a complete point file from a truncated or edited one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Checksum {
+    bytes: u64,
+    sha256: String,
+}
+
+impl Checksum {
+    fn of(bytes: &[u8]) -> Checksum {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(bytes);
+        Checksum {
+            bytes: bytes.len() as u64,
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
 }
 
 /// A finished point of an earlier run, if its folder is complete and matches.
@@ -316,20 +421,28 @@ fn load_point(
     model: &Model,
 ) -> Option<PointValues> {
     let pd = point_dir(dir, i);
-    let json: PointJson = read::json(&pd.join("point.json")).ok()?;
-    let expected = PointJson {
-        values: values.to_vec(),
-        replications: reps.to_vec(),
-        seed: spec.seed,
-    };
-    if json != expected {
+    if folder::not_owned(&pd).is_some() || Marker::read(&pd)?.kind != FolderKind::Point {
         return None;
+    }
+    let json: PointJson = read::json(&pd.join("point.json")).ok()?;
+    if json.values != values
+        || json.replications != reps
+        || json.seed != spec.seed
+        || !json.checksums.contains_key(REPLICATIONS_CSV)
+    {
+        return None;
+    }
+    for (name, sum) in &json.checksums {
+        let bytes = std::fs::read(pd.join(name)).ok()?;
+        if Checksum::of(&bytes) != *sum {
+            return None;
+        }
     }
     let rows: Vec<read::ReplicationRow> = read::csv_rows(&pd.join("replications.csv")).ok()?;
     let mut out: PointValues = vec![Vec::new(); reps.len()];
     for r in rows {
         let k = reps.iter().position(|&x| x == r.replication)?;
-        out[k].push(MetricValue {
+        out.get_mut(k)?.push(MetricValue {
             year: r.year,
             month: 0,
             metric: catalog::metric(&r.metric)?.0,
@@ -337,7 +450,8 @@ fn load_point(
             value: r.value,
         });
     }
-    Some(out)
+    // Every replication must have rows (the checksum guards the file as written).
+    out.iter().all(|r| !r.is_empty()).then_some(out)
 }
 
 /// What the sweep's tables show of one point, computed once.

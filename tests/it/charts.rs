@@ -162,7 +162,7 @@ fn chinese_labels_render_with_the_embedded_font_and_bad_fonts_are_reported() {
         "a failed redraw keeps the old charts"
     );
     let e = tierflow_error(&["plot", dir.path().to_str().unwrap()]);
-    assert!(e.contains("holds no tierflow results"), "{e}");
+    assert!(e.contains("is not a results folder tierflow wrote"), "{e}");
     let e = tierflow_error(&["plot", out.to_str().unwrap(), "--no-charts"]);
     assert!(e.contains("only draws charts"), "{e}");
     // A table with none of the charted metrics is an error, not zero charts and success.
@@ -171,6 +171,11 @@ fn chinese_labels_render_with_the_embedded_font_and_bad_fonts_are_reported() {
     std::fs::write(
         empty.join("metrics.csv"),
         "year,metric,tier,mean,sd,p5,p50,p95\n",
+    )
+    .unwrap();
+    std::fs::write(
+        empty.join(".tierflow-results.json"),
+        r#"{"kind":"run","tierflow_version":"0.1.0","files":["metrics.csv"]}"#,
     )
     .unwrap();
     let e = tierflow_error(&["plot", empty.to_str().unwrap()]);

@@ -210,7 +210,10 @@ fn missing_file_and_unwritable_output() {
         "--out",
         results.to_str().unwrap(),
     ]);
-    assert!(err.contains("cannot create output folder"), "{err}");
+    assert!(
+        err.contains("cannot create folder") && err.contains("not a folder"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -307,7 +307,7 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
         ]
         .concat(),
     );
-    assert!(e.contains("would overwrite the input"), "{e}");
+    assert!(e.contains("which this command reads"), "{e}");
     assert!(
         dir.path().join("base/manifest.json").is_file(),
         "the input folder is untouched"
