@@ -39,6 +39,11 @@ pub fn params(a: ScenarioArgs) -> Result<()> {
 pub fn check(a: ScenarioArgs) -> Result<()> {
     let s = scenario::load(&a.scenario, &a.set)?;
     let plan = Plan::from_scenario(&s)?;
+    // What `run` would refuse for want of memory, `check` refuses too.
+    let model = plan.base();
+    crate::monte_carlo::resources::Estimate::of(model, model.run.replications as u64)
+        .threads_that_fit(1, crate::monte_carlo::resources::available_bytes())
+        .map_err(anyhow::Error::msg)?;
     let mut text = terminal::plan_description(plan.base(), plan.epochs.len());
     text.push_str(&terminal::uncertainty_line(&s.uncertain, false));
     print(&text)

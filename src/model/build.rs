@@ -53,20 +53,24 @@ impl Model {
         let full_days = r.years as f64 * DAYS_PER_YEAR;
         let horizon_days = match r.horizon_days {
             0.0 => full_days,
-            h if h > 0.0 && h <= full_days => h,
+            h if (1.0..=full_days).contains(&h) => h,
             h => {
                 return Err(out_of_range(
                     "run.horizon_days",
                     &format!(
-                        "0 (the whole {} years) or a length in (0, {full_days}] days",
+                        "0 (the whole {} years) or a length in [1, {full_days}] days",
                         r.years
                     ),
                     h,
                 ));
             }
         };
-        if r.replications == 0 {
-            return Err(out_of_range("run.replications", "at least 1", 0));
+        if !(1..=MAX_REPLICATIONS).contains(&r.replications) {
+            return Err(out_of_range(
+                "run.replications",
+                &format!("1 to {MAX_REPLICATIONS} replications"),
+                r.replications,
+            ));
         }
         if !(1900..=2200).contains(&r.start_year) {
             return Err(out_of_range(
@@ -86,8 +90,12 @@ impl Model {
         };
 
         let size = raw.population.size;
-        if !(size.is_finite() && size >= 1.0) {
-            return Err(out_of_range("population.size", "at least 1 resident", size));
+        if !(1.0..=MAX_POPULATION).contains(&size) {
+            return Err(out_of_range(
+                "population.size",
+                &format!("1 to {MAX_POPULATION:e} residents"),
+                size,
+            ));
         }
         let scale = raw.population.scale;
         if !(scale > 0.0 && scale <= 1.0) {
@@ -98,10 +106,12 @@ impl Model {
             ));
         }
         let n_sim = (size * scale).round().max(1.0);
-        if n_sim > u32::MAX as f64 / 2.0 {
+        if n_sim > MAX_SIMULATED_PEOPLE as f64 {
             return Err(out_of_range(
                 "population.scale",
-                "at most about 2 billion simulated people (lower the scale)",
+                &format!(
+                    "at most {MAX_SIMULATED_PEOPLE} simulated people (population.size × population.scale; lower the scale)"
+                ),
                 n_sim,
             ));
         }
@@ -273,17 +283,31 @@ impl Model {
             ));
         }
         allocate_people(&mut groups, n_people_simulated);
+        // Growth compounds: the largest year, not the first, sizes the person array.
+        let peak: f64 = groups
+            .iter()
+            .map(|g| {
+                (0..r.years as i32)
+                    .map(|k| g.n_people as f64 * (1.0 + g.growth_per_year).powi(k))
+                    .fold(g.n_people as f64, f64::max)
+                    .round()
+            })
+            .sum();
+        if peak > MAX_SIMULATED_PEOPLE as f64 {
+            return Err(out_of_range(
+                "groups",
+                &format!(
+                    "at most {MAX_SIMULATED_PEOPLE} simulated people in any year; with growth_per_year the groups reach {peak:.3e} (lower population.scale, run.years or the growth)"
+                ),
+                format!("{peak:.3e} people"),
+            ));
+        }
 
         let group_names: Vec<&String> = raw.groups.keys().collect();
         let mut conditions = Vec::new();
         for (name, c) in &raw.conditions {
             let p = |k: &str| format!("conditions.{name}.{k}");
-            let base = check_at_most(
-                p("incidence_per_year"),
-                c.incidence_per_year,
-                MAX_INCIDENCE_PER_YEAR,
-                "episodes/person/year",
-            )?;
+            let base = check_incidence(p("incidence_per_year"), c.incidence_per_year)?;
             let mut incidence = vec![base; groups.len()];
             for (gname, &v) in &c.incidence_per_year_by_group {
                 let gp = format!("conditions.{name}.incidence_per_year_by_group.{gname}");
@@ -296,8 +320,7 @@ impl Model {
                             format!("group `{gname}` is not defined in [groups]"),
                         )
                     })?;
-                incidence[gi] =
-                    check_at_most(gp, v, MAX_INCIDENCE_PER_YEAR, "episodes/person/year")?;
+                incidence[gi] = check_incidence(gp, v)?;
             }
             if !present[c.lowest_tier.index()] {
                 return Err(reference(
@@ -513,9 +536,11 @@ impl Model {
             ));
         }
         let signing = Signing {
-            fee_yuan_per_signed_per_year: check_finite_non_negative(
+            fee_yuan_per_signed_per_year: check_at_most(
                 "signing.fee_yuan_per_signed_per_year",
                 raw.signing.fee_yuan_per_signed_per_year,
+                MAX_COST_YUAN,
+                "yuan",
             )?,
             signed_bed_priority: raw.signing.signed_bed_priority,
             chronic_visit_multiplier: check_fraction(

@@ -11,6 +11,15 @@ pub(super) const MAX_KEYS: usize = 64;
 pub(super) const MAX_YEARS: u32 = 500;
 /// Upper bounds that keep sampling finite (far beyond any real value).
 pub(super) const MAX_INCIDENCE_PER_YEAR: f64 = 1000.0;
+/// Smallest non-zero incidence: below it the onset sampler's weights underflow.
+pub(super) const MIN_INCIDENCE_PER_YEAR: f64 = 1e-9;
+/// Most people simulated in any year of one replication (16 bytes of state each, plus
+/// buffers: about 12 GB at this limit).
+pub const MAX_SIMULATED_PEOPLE: u32 = 500_000_000;
+/// Largest population a scenario may describe (more than the world's).
+pub(super) const MAX_POPULATION: f64 = 1e10;
+/// Most replications of one run (each keeps its yearly results in memory).
+pub const MAX_REPLICATIONS: u32 = 100_000;
 pub(super) const MAX_COST_YUAN: f64 = 1e9;
 pub(super) const MAX_STAY_DAYS: f64 = 3650.0;
 pub(super) const MIN_STAY_DAYS: f64 = 1e-3;
@@ -55,6 +64,12 @@ pub(super) fn out_of_range(
     expected: &str,
     found: impl std::fmt::Display,
 ) -> ScenarioError {
+    // A number too large or small for plain digits is shown in e-notation.
+    let found = found.to_string();
+    let found = match found.parse::<f64>() {
+        Ok(x) => crate::scenario::error::fmt_number(x),
+        Err(_) => found,
+    };
     ScenarioError::new(
         ErrorKind::OutOfRange,
         format!("expected {expected}, found {found}"),
@@ -79,17 +94,6 @@ pub(super) fn check_non_negative(path: impl Into<String>, x: f64) -> Result<f64,
         Ok(x)
     } else {
         Err(out_of_range(path, "a value ≥ 0", x))
-    }
-}
-
-pub(super) fn check_finite_non_negative(
-    path: impl Into<String>,
-    x: f64,
-) -> Result<f64, ScenarioError> {
-    if x.is_finite() && x >= 0.0 {
-        Ok(x)
-    } else {
-        Err(out_of_range(path, "a finite value ≥ 0", x))
     }
 }
 
@@ -177,4 +181,21 @@ pub fn check_scenario_name(name: &str) -> Result<(), ScenarioError> {
         return bad("it is too long");
     }
     Ok(())
+}
+
+/// An incidence: 0 (the condition never occurs) or from [`MIN_INCIDENCE_PER_YEAR`] to
+/// [`MAX_INCIDENCE_PER_YEAR`] episodes per person per year.
+pub(super) fn check_incidence(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
+    let path = path.into();
+    let x = check_at_most(path.clone(), x, MAX_INCIDENCE_PER_YEAR, "episodes/person/year")?;
+    if x > 0.0 && x < MIN_INCIDENCE_PER_YEAR {
+        return Err(out_of_range(
+            path,
+            &format!(
+                "0 or from {MIN_INCIDENCE_PER_YEAR:e} to {MAX_INCIDENCE_PER_YEAR} episodes/person/year"
+            ),
+            x,
+        ));
+    }
+    Ok(x)
 }

@@ -321,6 +321,15 @@ impl Target {
 }
 
 impl Model {
+    /// The most people simulated in any year of the run (growth compounds), which sizes each
+    /// replication's person array.
+    pub fn peak_people_simulated(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| g.max_people(self.run.years) as u64)
+            .sum()
+    }
+
     /// The tiers present, lowest first.
     pub fn present_tiers(&self) -> impl Iterator<Item = Tier> + '_ {
         Tier::ALL.into_iter().filter(|t| self.tiers[*t].is_some())

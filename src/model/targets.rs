@@ -84,6 +84,34 @@ pub(super) fn build_targets(
                 b,
             ));
         }
+        // A target given twice would be counted twice in "N of M met".
+        if let Some((j, first)) = raw.targets[..i].iter().enumerate().find(|(_, u)| {
+            u.name == t.name
+                || (u.metric == t.metric
+                    && u.tier == t.tier
+                    && u.year == t.year
+                    && u.op == t.op
+                    && u.value == t.value
+                    && u.basis == t.basis
+                    && u.since == t.since)
+        }) {
+            let what = if first.name == t.name {
+                "has the same name as"
+            } else {
+                "repeats"
+            };
+            return Err(ScenarioError::new(
+                ErrorKind::Shape,
+                format!(
+                    "target {} `{}` {what} target {} `{}` (targets are numbered from 1 in file order); each target must be given once",
+                    i + 1,
+                    t.name,
+                    j + 1,
+                    first.name
+                ),
+            )
+            .at_path(format!("targets.{i}.name")));
+        }
         targets.push(Target {
             name: t.name.clone(),
             metric: t.metric.clone(),

@@ -7,6 +7,7 @@
 //! random numbers).
 
 pub mod draws;
+pub mod resources;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,6 +28,9 @@ pub enum RunError {
     /// Occurs when the cancel flag was set (Ctrl-C or SIGTERM).
     #[error("interrupted")]
     Cancelled,
+    /// Occurs when the jobs would need more memory than the machine has.
+    #[error("{0}")]
+    Memory(String),
     /// Occurs when a replication's drawn parameters are invalid or its results cannot be saved.
     #[error("{0:#}")]
     Failed(anyhow::Error),
@@ -62,6 +66,7 @@ pub fn run_jobs<T: Send>(
     progress: &indicatif::ProgressBar,
     on_done: impl Fn(usize, &Plan, ReplicationResult) -> anyhow::Result<T> + Sync,
 ) -> Result<Vec<T>, RunError> {
+    let threads = threads_that_fit(jobs, threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
@@ -107,6 +112,42 @@ pub fn run_jobs<T: Send>(
         .into_iter()
         .collect::<Option<Vec<T>>>()
         .ok_or(RunError::Cancelled)
+}
+
+/// The worker threads `jobs` can run on within the machine's memory: `threads` (0 = one per
+/// core, never more than there are jobs), fewer with a note when only fewer fit, or
+/// [`RunError::Memory`] when not even one does.
+fn threads_that_fit(jobs: &[Job], threads: usize) -> Result<usize, RunError> {
+    let asked = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let asked = asked.min(jobs.len()).max(1);
+    // Jobs of one scenario share its `Prepared`: count them per scenario.
+    let mut per_scenario: std::collections::HashMap<*const Prepared, (&Prepared, u64)> =
+        std::collections::HashMap::new();
+    for job in jobs {
+        per_scenario
+            .entry(job.scenario as *const Prepared)
+            .or_insert((job.scenario, 0))
+            .1 += 1;
+    }
+    let estimate = per_scenario
+        .values()
+        .map(|(p, n)| resources::Estimate::of(p.plan.base(), *n))
+        .fold(resources::Estimate::default(), resources::Estimate::and);
+    let fit = estimate
+        .threads_that_fit(asked, resources::available_bytes())
+        .map_err(RunError::Memory)?;
+    if fit < asked {
+        eprintln!(
+            "note: running {fit} replication(s) at a time instead of {asked}: each needs about {}, and this machine has {} available",
+            resources::gib(estimate.per_replication_bytes),
+            resources::available_bytes().map_or("?".into(), resources::gib)
+        );
+    }
+    Ok(fit)
 }
 
 /// Runs the listed replications of `plan` on `threads` worker threads (0 = one per core).

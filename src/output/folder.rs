@@ -332,6 +332,16 @@ impl Claim {
                 );
             }
         }
+        if let Some(blocker) = parent
+            .ancestors()
+            .find(|a| std::fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        {
+            bail!(
+                "cannot create folder `{}`: `{}` is a file, not a folder",
+                parent.display(),
+                blocker.display()
+            );
+        }
         std::fs::create_dir_all(&parent).map_err(|e| {
             anyhow::anyhow!(
                 "cannot create folder `{}`: {}",

@@ -242,5 +242,22 @@ pub fn plan_description(model: &Model, epochs: usize) -> String {
         per_year * total_years,
         per_year * total_years * r.replications as f64
     );
+    let estimate = crate::monte_carlo::resources::Estimate::of(model, r.replications as u64);
+    let available = crate::monte_carlo::resources::available_bytes();
+    let _ = writeln!(
+        s,
+        "  memory ≈ {} per replication running, {} for results ({} available)",
+        crate::monte_carlo::resources::gib(estimate.per_replication_bytes),
+        crate::monte_carlo::resources::gib(estimate.results_bytes),
+        available.map_or("?".into(), crate::monte_carlo::resources::gib),
+    );
+    if model.peak_people_simulated() > model.n_people_simulated as u64 {
+        let _ = writeln!(
+            s,
+            "  people       {} simulated at the start, up to {} as groups grow",
+            model.n_people_simulated,
+            model.peak_people_simulated()
+        );
+    }
     s
 }

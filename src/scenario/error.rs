@@ -96,3 +96,14 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
+
+/// A number as a message shows it: plain for everyday magnitudes, in e-notation for the very
+/// large and very small (Rust's `Display` would print hundreds of digits).
+pub fn fmt_number(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || !a.is_finite() || (1e-4..1e15).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}

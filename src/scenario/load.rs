@@ -91,13 +91,16 @@ impl Scenario {
     /// Locates an error: at the `--set` override that gave the offending value, else in the
     /// chain (latest file that sets the path).
     pub fn locate(&self, err: ScenarioError) -> ScenarioError {
+        // An error about a value an override set, or about a table holding one (a group whose
+        // size an override grew), is the override's, not the file line of another key.
         if err.file.is_none()
             && let Some(path) = &err.path
-            && let Some(arg) = self
-                .overrides
-                .iter()
-                .rev()
-                .find(|o| o.split_once('=').is_some_and(|(p, _)| p.trim() == path))
+            && let Some(arg) = self.overrides.iter().rev().find(|o| {
+                o.split_once('=').is_some_and(|(p, _)| {
+                    let p = p.trim();
+                    p == path || p.starts_with(&format!("{path}."))
+                })
+            })
         {
             return ScenarioError {
                 message: format!("--set {arg}: {}", err.message),
@@ -220,13 +223,15 @@ fn check_timeline_paths(s: &Scenario, known: &[String]) -> Result<(), ScenarioEr
                 || key.starts_with("population.")
                 || key.starts_with("targets.")
                 || key.ends_with(".in_region")
+                || key.ends_with(".growth_per_year")
             {
                 return Err(s.locate(
                     ScenarioError::new(
                         ErrorKind::Override,
                         format!(
-                            "the timeline cannot change `{key}` (run length, population, targets, \
-                             what counts as in region and the timeline itself are fixed for a run)"
+                            "the timeline cannot change `{key}` (run length, population and its growth, \
+                             targets, what counts as in region and the timeline itself are fixed \
+                             for a run)"
                         ),
                     )
                     .at_path(format!("timeline.{i}.set")),
@@ -262,9 +267,7 @@ fn read_chain(
         .in_file(path));
     }
     seen.push(canonical);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ScenarioError::new(ErrorKind::Io, format!("cannot read scenario file: {e}")).in_file(path)
-    })?;
+    let text = read_text(path)?;
     let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let (line, column) = e.span().map_or((None, None), |s| {
             let (l, c) = line_col(&text, s.start);
@@ -517,4 +520,58 @@ fn find_key(text: &str, path: &str) -> Option<(usize, usize)> {
         value = Some(v);
     }
     span.map(|s| line_col(text, s.start))
+}
+
+/// Largest scenario file read (real ones are a few kilobytes; a device or a huge file is not a
+/// scenario).
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+
+/// Reads a scenario file as UTF-8 text, saying where a bad byte is and hinting at the encoding.
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let io = |why: String| {
+        ScenarioError::new(ErrorKind::Io, format!("cannot read scenario file: {why}")).in_file(path)
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io(crate::output::io_reason(&e)))?;
+    if !meta.is_file() {
+        return Err(io("it is not a regular file".into()));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(io(format!(
+            "it is {} bytes; a scenario file is at most {} MB",
+            meta.len(),
+            MAX_SCENARIO_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io(crate::output::io_reason(&e)))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ScenarioError::new(
+            ErrorKind::Syntax,
+            "the file is UTF-16 text; scenario files must be UTF-8 (save it as UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`)",
+        )
+        .in_file(path));
+    }
+    let bytes = bytes
+        .strip_prefix(&[0xEF, 0xBB, 0xBF])
+        .map_or(bytes.as_slice(), |b| b);
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let before = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, column) = line_col(before, good);
+        let hint = if bytes.iter().filter(|&&b| b == 0).count() * 4 > bytes.len() {
+            "; it looks like UTF-16 text: save it as UTF-8"
+        } else {
+            "; save the file as UTF-8 (GBK or GB18030 text must be converted, e.g. `iconv -f GB18030 -t UTF-8`)"
+        };
+        ScenarioError {
+            kind: ErrorKind::Syntax,
+            file: Some(path.to_path_buf()),
+            line: Some(line),
+            column: Some(column),
+            path: None,
+            message: format!(
+                "byte 0x{:02X} is not valid UTF-8{hint}",
+                bytes[good]
+            ),
+        }
+    })
 }

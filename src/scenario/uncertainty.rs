@@ -146,7 +146,7 @@ impl Distribution {
                 if low >= high {
                     return Err(format!("expected low < high, found {low} and {high}"));
                 }
-                Ok(())
+                finite_width(low, high)
             }
             Distribution::Triangular { low, mode, high } => {
                 finite("low", low)?;
@@ -157,7 +157,7 @@ impl Distribution {
                         "expected low ≤ mode ≤ high with low < high, found {low}, {mode}, {high}"
                     ));
                 }
-                Ok(())
+                finite_width(low, high)
             }
         }
     }
@@ -286,5 +286,18 @@ mod tests {
             let e = extract(&mut t).unwrap_err();
             assert!(e.to_string().contains(needle), "{e}");
         }
+    }
+}
+
+/// The width `high − low` must be a finite number, or draws are infinite or not a number.
+fn finite_width(low: f64, high: f64) -> Result<(), String> {
+    if (high - low).is_finite() {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected high − low to be a finite number (at most about 1.8e308), found {} to {}",
+            crate::scenario::error::fmt_number(low),
+            crate::scenario::error::fmt_number(high)
+        ))
     }
 }

@@ -62,13 +62,20 @@ fn range(spec: &str, text: &str) -> Result<Option<Vec<String>>, ScenarioError> {
             ),
         ));
     }
-    let n = ((end - start) / step + 1e-9).floor() as usize + 1;
-    if n > MAX_POINTS {
+    // Counted in floating point first: a tiny step gives a quotient too big for any integer.
+    let steps = ((end - start) / step + 1e-9).floor();
+    if !steps.is_finite() || steps + 1.0 > MAX_POINTS as f64 {
+        let count = if steps.is_finite() {
+            format!("{:.3e} values", steps + 1.0)
+        } else {
+            "more values than can be counted".to_string()
+        };
         return Err(err(
             spec,
-            format!("{n} values; at most {MAX_POINTS} (is the step too small?)"),
+            format!("{count}; at most {MAX_POINTS} values per --vary (is the step too small?)"),
         ));
     }
+    let n = steps as usize + 1;
     let integers = [parts[0], parts[1], parts[2]]
         .iter()
         .all(|p| p.trim().parse::<i64>().is_ok());

@@ -98,7 +98,7 @@ fn out_of_range_values_are_located() {
     );
     let (_, err) = check_edit("size = 100_000", "size = -5", &[]);
     assert!(
-        err.contains("population.size") && err.contains("at least 1 resident"),
+        err.contains("population.size") && err.contains("expected 1 to 1e10 residents"),
         "{err}"
     );
 }
@@ -211,7 +211,7 @@ fn missing_file_and_unwritable_output() {
         results.to_str().unwrap(),
     ]);
     assert!(
-        err.contains("cannot create folder") && err.contains("not a folder"),
+        err.contains("cannot create folder") && err.contains("is a file, not a folder"),
         "{err}"
     );
 }
@@ -254,7 +254,7 @@ fn extends_lists_only_changes_and_loops_are_caught() {
 fn a_bad_value_from_the_command_line_is_blamed_on_the_command_line() {
     let e = tierflow_error(&["run", "scenarios/reference.toml", "-r", "0"]);
     assert!(
-        e.contains("--set run.replications=0: expected at least 1")
+        e.contains("--set run.replications=0: expected 1 to 100000")
             && !e.contains("reference.toml:"),
         "{e}"
     );
