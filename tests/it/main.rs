@@ -14,6 +14,7 @@ mod policy;
 mod properties;
 mod queueing;
 mod regressions;
+mod robustness;
 mod scenarios;
 mod studies;
 mod targets;

@@ -1,0 +1,641 @@
+//! The results-folder ownership rule, locks, leftovers, refusals up front and interruption at
+//! every phase (docs/robustness.md lists the guarantees these tests hold tierflow to).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::cargo_bin;
+
+use crate::common::repo;
+
+/// Runs tierflow in `cwd`; returns (exit code, stdout, stderr) and asserts it did not panic.
+pub fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Process::new(cargo_bin("tierflow"))
+        .current_dir(cwd)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error"),
+        "{args:?}: {stderr}"
+    );
+    let code = out.status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&out.stdout).to_string(), stderr)
+}
+
+/// A scratch folder holding a copy of the reference scenario, small enough to run in a blink.
+pub fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("ref.toml");
+    std::fs::copy(repo("scenarios/reference.toml"), &scenario).unwrap();
+    (dir, scenario)
+}
+
+/// A quick run of `scenario` into `out` with extra arguments.
+fn quick<'a>(scenario: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![
+        "run",
+        scenario,
+        "-r",
+        "1",
+        "--set",
+        "population.scale=0.05",
+        "--no-charts",
+        "-q",
+        "--out",
+        out,
+    ];
+    a.extend(extra);
+    a
+}
+
+/// Every file under `dir` with its bytes, for "nothing changed" checks.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let ft = e.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(e.path());
+            } else if ft.is_file() {
+                out.push((e.path(), std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fifos_links_and_files_are_never_replaced() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    let fifo = dir.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: creating a FIFO at a path in our own temporary folder.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let link = dir.path().join("devnull");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    for (target, what) in [
+        (&fifo, "a FIFO"),
+        (&link, "a symbolic link"),
+        (&file, "a file"),
+    ] {
+        for force in [false, true] {
+            let extra: &[&str] = if force { &["--force"] } else { &[] };
+            let (code, _, err) = run_in(dir.path(), &quick(s, target.to_str().unwrap(), extra));
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains(what) && err.contains("not a folder"), "{err}");
+        }
+    }
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    // The device itself, named directly, is refused the same way (and left alone).
+    let (code, _, err) = run_in(dir.path(), &quick(s, "/dev/null", &["--force"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("is a device, not a folder"), "{err}");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}
+
+#[test]
+fn a_users_folder_is_never_deleted_even_with_a_manifest() {
+    let (dir, scenario) = workspace();
+    let web = dir.path().join("webapp");
+    std::fs::create_dir_all(web.join("static")).unwrap();
+    std::fs::write(web.join("manifest.json"), "{\"name\": \"my app\"}").unwrap();
+    std::fs::write(web.join("static/index.html"), "<html></html>").unwrap();
+    let before = snapshot(&web);
+    let (code, _, err) = run_in(
+        dir.path(),
+        &quick(scenario.to_str().unwrap(), "webapp", &["--force"]),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("tierflow did not write"), "{err}");
+    assert_eq!(snapshot(&web), before);
+
+    // A folder tierflow wrote, with one file of the user's added, is not tierflow's alone.
+    let (code, _, err) = run_in(dir.path(), &quick(scenario.to_str().unwrap(), "res", &[]));
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(dir.path().join("res/my-notes.md"), "keep me").unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &quick(scenario.to_str().unwrap(), "res", &["--force"]),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("my-notes.md") && err.contains("did not write"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("res/my-notes.md")).unwrap(),
+        "keep me"
+    );
+    // Without the user's file, --force replaces it.
+    std::fs::remove_file(dir.path().join("res/my-notes.md")).unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &quick(scenario.to_str().unwrap(), "res", &["--force"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    let marker = std::fs::read_to_string(dir.path().join("res/.tierflow-results.json")).unwrap();
+    assert!(marker.contains("\"kind\": \"run\"") && marker.contains("metrics.csv"));
+}
+
+#[test]
+fn inputs_inside_the_results_folder_are_refused() {
+    let (dir, _) = workspace();
+    // A results folder that also holds the scenario being run, and one holding a file it extends.
+    let res = dir.path().join("res");
+    std::fs::create_dir(&res).unwrap();
+    std::fs::copy(repo("scenarios/reference.toml"), res.join("ref.toml")).unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick("res/ref.toml", "res", &["--force"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("which this command reads"), "{err}");
+    std::fs::write(
+        dir.path().join("child.toml"),
+        "extends = \"res/ref.toml\"\nname = \"child\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick("child.toml", "res", &["--force"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("res/ref.toml") && err.contains("which this command reads"), "{err}");
+    // Sweeps and sensitivity analyses hold to the same rule.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            "child.toml",
+            "--vary",
+            "behaviour.habit=0,1",
+            "-o",
+            "res",
+            "--force",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("which this command reads"), "{err}");
+    assert!(res.join("ref.toml").is_file());
+}
+
+#[test]
+fn scenario_names_are_names_and_default_folders_stay_in_outputs() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    for (name, why) in [
+        ("\"\"", "empty"),
+        ("\"../escape\"", "path separator"),
+        ("\"/tmp/abs\"", "path separator"),
+        ("\"a\\\\b\"", "path separator"),
+        ("\"..\"", "starts with `.`"),
+        ("\".hidden\"", "starts with `.`"),
+    ] {
+        let set = format!("name={name}");
+        for args in [
+            vec!["check", s, "--set", &set],
+            vec!["run", s, "--set", &set, "-r", "1"],
+        ] {
+            let (code, _, err) = run_in(dir.path(), &args);
+            assert_eq!(code, 2, "{name}: {err}");
+            assert!(err.contains("`name`") && err.contains(why), "{name}: {err}");
+        }
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    // Chinese and spaces are fine, and land inside outputs/.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "run",
+            s,
+            "--set",
+            "name=\"绍兴 试点\"",
+            "--set",
+            "population.scale=0.05",
+            "-r",
+            "1",
+            "--no-charts",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("results: outputs/绍兴 试点"), "{out}");
+    assert!(dir.path().join("outputs/绍兴 试点/metrics.csv").is_file());
+}
+
+#[test]
+fn a_second_command_on_the_same_folder_fails_at_once() {
+    let (dir, scenario) = workspace();
+    let mut first = Process::new(cargo_bin("tierflow"))
+        .current_dir(dir.path())
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "-r",
+            "40",
+            "-t",
+            "1",
+            "--no-charts",
+            "-q",
+            "--out",
+            "res",
+        ])
+        .spawn()
+        .unwrap();
+    let lock = dir.path().join(".res.tierflow-lock");
+    let started = Instant::now();
+    while !lock.exists() {
+        assert!(started.elapsed() < Duration::from_secs(30), "no lock taken");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let began = Instant::now();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &quick(scenario.to_str().unwrap(), "res", &["--force"]),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("another tierflow command is writing"), "{err}");
+    assert!(began.elapsed() < Duration::from_secs(5), "fails at once");
+    assert!(first.wait().unwrap().success(), "the first run is undisturbed");
+    assert!(dir.path().join("res/metrics.csv").is_file());
+    assert!(!lock.exists(), "the lock file goes with the command");
+}
+
+#[test]
+fn a_crash_between_the_two_renames_is_repaired_by_the_next_command() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick(s, "res", &[]));
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(dir.path().join("res/metrics.csv")).unwrap();
+    // As if killed after moving the old folder aside and before moving the new one in.
+    std::fs::rename(
+        dir.path().join("res"),
+        dir.path().join(".res.tierflow-old-99999"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join(".res.tierflow-tmp-99999")).unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick(s, "res", &[]));
+    assert_eq!(code, 2, "results are back, so --force is needed again: {err}");
+    assert!(err.contains("restored `res`"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("res/metrics.csv")).unwrap(), before);
+    let hidden: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".res."))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    // A backup left after the new results did land is deleted.
+    let (code, _, _) = run_in(dir.path(), &quick(s, "res", &["--force"]));
+    assert_eq!(code, 0);
+    std::fs::create_dir(dir.path().join(".res.tierflow-old-4242")).unwrap();
+    std::fs::write(
+        dir.path().join(".res.tierflow-old-4242/.tierflow-results.json"),
+        r#"{"kind":"run","tierflow_version":"0","files":[]}"#,
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick(s, "res", &["--force"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(!dir.path().join(".res.tierflow-old-4242").exists());
+}
+
+#[test]
+fn sigterm_while_writing_moves_nothing_into_place() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    // Charts make the writing phase long enough to be hit.
+    let mut hit = 0;
+    for attempt in 0..6 {
+        let out = format!("res{attempt}");
+        let child = Process::new(cargo_bin("tierflow"))
+            .current_dir(dir.path())
+            .args([
+                "run",
+                s,
+                "-r",
+                "2",
+                "--set",
+                "population.scale=0.05",
+                "-q",
+                "--out",
+                &out,
+            ])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let prefix = format!(".{out}.tierflow-tmp-");
+        let started = Instant::now();
+        // Wait until the first table is in the staging folder: the writing phase has begun.
+        let writing = loop {
+            let staged = std::fs::read_dir(dir.path()).unwrap().flatten().find(|e| {
+                e.file_name().to_string_lossy().starts_with(&prefix)
+                    && e.path().join("metrics.csv").exists()
+            });
+            if staged.is_some() {
+                break true;
+            }
+            if dir.path().join(&out).exists() || started.elapsed() > Duration::from_secs(30) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let output = child.wait_with_output().unwrap();
+        let code = output.status.code();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        match code {
+            Some(130) => {
+                assert!(!dir.path().join(&out).exists(), "nothing moved into place");
+                assert!(stderr.contains("no results were written"), "{stderr}");
+                if writing {
+                    hit += 1;
+                }
+            }
+            Some(0) => assert!(dir.path().join(&out).join("metrics.csv").is_file()),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&format!(".{out}.")))
+            .count();
+        assert_eq!(leftovers, 0, "no staging folder or lock is left");
+        if hit >= 2 {
+            break;
+        }
+    }
+    assert!(hit >= 1, "the signal never arrived during the writing phase");
+}
+
+#[test]
+fn a_truncated_sweep_point_is_run_again_not_reused() {
+    let (dir, scenario) = workspace();
+    let args = [
+        "sweep",
+        scenario.to_str().unwrap(),
+        "--vary",
+        "behaviour.habit=0,0.5,1",
+        "--set",
+        "population.scale=0.05",
+        "-r",
+        "2",
+        "--no-charts",
+        "-o",
+        "sw",
+    ];
+    let (code, _, err) = run_in(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read(dir.path().join("sw/sweep.csv")).unwrap();
+    let point = dir.path().join("sw/points/0001/replications.csv");
+    let full = std::fs::read(&point).unwrap();
+    std::fs::write(&point, &full[..full.len() / 2]).unwrap();
+    let (code, out, err) = run_in(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("1 point(s) run, 2 reused"), "{out}");
+    assert!(err.contains("sweep point 1") && err.contains("incomplete or altered"), "{err}");
+    assert_eq!(std::fs::read(&point).unwrap(), full, "the point is rewritten whole");
+    assert_eq!(std::fs::read(dir.path().join("sw/sweep.csv")).unwrap(), csv);
+}
+
+#[test]
+fn a_forced_sweep_keeps_the_old_results_until_it_is_complete() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    let sweep = |vary: &str, extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "sweep",
+            s,
+            "--vary",
+            vary,
+            "--set",
+            "population.scale=0.05",
+            "-r",
+            "2",
+            "-t",
+            "1",
+            "--no-charts",
+            "-q",
+            "-o",
+            "sw",
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        a.extend(extra.iter().map(|x| x.to_string()));
+        a
+    };
+    let a = sweep("behaviour.habit=0,1", &[]);
+    let (code, _, err) = run_in(dir.path(), &a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 0, "{err}");
+    let old = std::fs::read(dir.path().join("sw/sweep.csv")).unwrap();
+    // A different sweep with --force, stopped after its first point.
+    let b = sweep("behaviour.habit=0.1:1.5:0.1", &["--force"]);
+    let child = Process::new(cargo_bin("tierflow"))
+        .current_dir(dir.path())
+        .args(&b)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pending = dir.path().join(".sw.tierflow-pending");
+    let started = Instant::now();
+    while !pending.join("points/0000/point.json").exists() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no point finished");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    assert_eq!(
+        std::fs::read(dir.path().join("sw/sweep.csv")).unwrap(),
+        old,
+        "the old sweep is untouched while the new one is unfinished"
+    );
+    // Rerunning the forced sweep resumes it and only then replaces the old one.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &b.iter()
+            .map(String::as_str)
+            .filter(|a| *a != "-q")
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains(", 0 reused"), "the finished points are reused: {out}");
+    assert_ne!(std::fs::read(dir.path().join("sw/sweep.csv")).unwrap(), old);
+    assert!(!pending.exists());
+}
+
+#[test]
+fn huge_values_are_refused_up_front_by_check_and_run() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    for (set, expect) in [
+        (
+            "behaviour.habit={dist=\"uniform\",low=-1e308,high=1e308}",
+            "high − low to be a finite number",
+        ),
+        ("run.horizon_days=5e-322", "[1, 365] days"),
+        ("conditions.illness.incidence_per_year=1e-320", "0 or from 1e-9"),
+        ("population.size=2e9", "at most 500000000 simulated people"),
+        ("population.size=1e308", "1 to 1e10 residents"),
+        ("run.replications=4000000000", "1 to 100000 replications"),
+        ("signing.fee_yuan_per_signed_per_year=1e308", "yuan"),
+    ] {
+        for cmd in ["check", "run"] {
+            let (code, _, err) = run_in(dir.path(), &[cmd, s, "--set", set]);
+            assert_eq!(code, 2, "{set}: {err}");
+            assert!(err.contains(expect), "{set}: {err}");
+            assert!(!err.contains("00000000000000000000"), "compact numbers: {err}");
+        }
+    }
+    // Growth that compounds past the limit names the override that caused it.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "check",
+            s,
+            "--set",
+            "groups.everyone.growth_per_year=0.5",
+            "--set",
+            "run.years=40",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--set groups.everyone.growth_per_year=0.5") && err.contains("reach"),
+        "{err}"
+    );
+    for vary in [
+        "behaviour.habit=0:1:1e-300",
+        "behaviour.habit=-1e308:1e308:1",
+        "behaviour.habit=1:0:-5e-324",
+    ] {
+        let (code, _, err) = run_in(dir.path(), &["sweep", s, "--vary", vary]);
+        assert_eq!(code, 2, "{vary}: {err}");
+        assert!(err.contains("at most 10000 values"), "{vary}: {err}");
+    }
+    // The timeline cannot grow a group whose memory is sized at the start.
+    let tl = dir.path().join("tl.toml");
+    std::fs::write(
+        &tl,
+        "extends = \"ref.toml\"\nname = \"tl\"\n[[timeline]]\ndate = \"2024-06-01\"\nset = { \"groups.everyone.growth_per_year\" = 0.1 }\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", tl.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot change `groups.everyone.growth_per_year`"), "{err}");
+    // Memory: check shows the estimate.
+    let (code, out, _) = run_in(dir.path(), &["check", s]);
+    assert_eq!(code, 0);
+    assert!(out.contains("memory ≈") && out.contains("available"), "{out}");
+}
+
+#[test]
+fn cheap_options_are_checked_before_any_simulation() {
+    let (dir, scenario) = workspace();
+    let began = Instant::now();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-r",
+            "2000",
+            "--font",
+            scenario.to_str().unwrap(),
+            "--out",
+            "res",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("--font") && err.contains("not a TrueType"), "{err}");
+    assert!(began.elapsed() < Duration::from_secs(10), "refused before running");
+    assert!(!dir.path().join("res").exists());
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["run", scenario.to_str().unwrap(), "--font", "/dev/zero", "-r", "1"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("not a font file"), "{err}");
+}
+
+#[test]
+fn thousands_of_threads_are_capped_with_a_note() {
+    let (dir, scenario) = workspace();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "-r",
+            "2",
+            "--set",
+            "population.scale=0.05",
+            "-t",
+            "100000",
+            "--no-charts",
+            "--out",
+            "res",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("--threads 100000 capped"), "{err}");
+}
+
+#[test]
+fn bad_bytes_duplicate_targets_and_disk_errors_read_well() {
+    let (dir, scenario) = workspace();
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    // A GBK byte on line 3.
+    let mut bytes = b"# tierflow\nname = \"x\"\ndescription = \"".to_vec();
+    bytes.extend([0xC4, 0xE3, b'"', b'\n']);
+    let bad = dir.path().join("gbk.toml");
+    std::fs::write(&bad, bytes).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "gbk.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gbk.toml:3:16") && err.contains("not valid UTF-8"), "{err}");
+    // UTF-16 with a byte-order mark.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("u16.toml"), utf16).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "u16.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("UTF-16") && err.contains("UTF-8"), "{err}");
+    // The same target twice.
+    let dup = dir.path().join("dup.toml");
+    let target = "[[targets]]\nname = \"share\"\nmetric = \"grassroots_outpatient_share\"\nyear = 2024\nop = \">=\"\nvalue = 0.5\n";
+    let target2 = target.replace("\"share\"", "\"share again\"");
+    std::fs::write(
+        &dup,
+        format!("extends = \"ref.toml\"\nname = \"dup\"\n{target}{target2}"),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "dup.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("target 2 `share again` repeats target 1 `share`"),
+        "{err}"
+    );
+    // An unwritable place: the message names the folder in plain words, no OS error codes.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &quick(scenario.to_str().unwrap(), "/proc/tierflow-results", &[]),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("/proc") && !err.contains("os error"), "{err}");
+}
