@@ -184,11 +184,10 @@ pub fn main() -> ExitCode {
             "error: internal error in tierflow ({info}); please report it with the scenario that caused it"
         );
     }));
+    // Ctrl-C and SIGTERM are honoured from the first step to the last.
+    interrupt::install();
     let cli = Cli::parse();
-    // Commands that write results honour Ctrl-C and SIGTERM from their first step to the last.
-    if !matches!(cli.command, Command::Params(_) | Command::Check(_)) {
-        interrupt::install();
-    }
+    let reads_only = matches!(cli.command, Command::Params(_) | Command::Check(_));
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Params(a) => params::params(a),
@@ -199,6 +198,11 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
     };
     match result {
+        // A command that writes nothing still reports that it was interrupted.
+        Ok(()) if reads_only && interrupt::STOP.load(std::sync::atomic::Ordering::SeqCst) => {
+            eprintln!("interrupted");
+            ExitCode::from(interrupt::EXIT_INTERRUPTED)
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if is_broken_pipe(&e) {

@@ -187,7 +187,12 @@ pub fn check_scenario_name(name: &str) -> Result<(), ScenarioError> {
 /// [`MAX_INCIDENCE_PER_YEAR`] episodes per person per year.
 pub(super) fn check_incidence(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
     let path = path.into();
-    let x = check_at_most(path.clone(), x, MAX_INCIDENCE_PER_YEAR, "episodes/person/year")?;
+    let x = check_at_most(
+        path.clone(),
+        x,
+        MAX_INCIDENCE_PER_YEAR,
+        "episodes/person/year",
+    )?;
     if x > 0.0 && x < MIN_INCIDENCE_PER_YEAR {
         return Err(out_of_range(
             path,

@@ -31,8 +31,10 @@ impl Estimate {
         let run = &model.run;
         let people = model.peak_people_simulated();
         let bands = (1 + crate::tier::N_TIERS as u64).pow(2);
-        let cache =
-            model.groups.len() as u64 * model.conditions.len() as u64 * bands * BYTES_PER_CHOICE_ENTRY;
+        let cache = model.groups.len() as u64
+            * model.conditions.len() as u64
+            * bands
+            * BYTES_PER_CHOICE_ENTRY;
         let years = run.years as u64 + run.warmup_years as u64;
         let per_year = if run.monthly_outputs {
             13 * RESULT_BYTES_PER_YEAR
@@ -60,7 +62,11 @@ impl Estimate {
 
     /// The thread count to use: `threads` if it fits in `available` bytes, fewer if only
     /// that fits, or an error saying what is needed.
-    pub fn threads_that_fit(&self, threads: usize, available: Option<u64>) -> Result<usize, String> {
+    pub fn threads_that_fit(
+        &self,
+        threads: usize,
+        available: Option<u64>,
+    ) -> Result<usize, String> {
         let Some(available) = available else {
             return Ok(threads);
         };

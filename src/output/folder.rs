@@ -108,8 +108,7 @@ fn list_files(
         let e = e.with_context(|| format!("cannot read folder `{}`", dir.display()))?;
         let name = e.file_name().to_string_lossy().to_string();
         let path = join_rel(rel, &name);
-        if name == MARKER && rel.is_empty() || name.contains(TMP_INFIX) || folders.contains(&path)
-        {
+        if name == MARKER && rel.is_empty() || name.contains(TMP_INFIX) || folders.contains(&path) {
             continue;
         }
         let ft = e.file_type()?;
@@ -142,9 +141,8 @@ pub fn not_owned(dir: &Path) -> Option<String> {
     let Ok(mut entries) = std::fs::read_dir(dir) else {
         return Some(format!("`{}` cannot be read", dir.display()));
     };
-    if entries.next().is_none() {
-        return None;
-    }
+    // An empty folder may be written into.
+    let _first = entries.next()?;
     let Some(marker) = Marker::read(dir) else {
         return Some(format!(
             "`{}` holds files tierflow did not write (it has no {MARKER} marker)",
@@ -324,13 +322,13 @@ impl Claim {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        if let Ok(meta) = std::fs::symlink_metadata(out) {
-            if let Some(what) = not_a_folder(&meta) {
-                bail!(
-                    "`{}` is {what}, not a folder; tierflow writes results only into folders it creates (choose another --out)",
-                    out.display()
-                );
-            }
+        if let Ok(meta) = std::fs::symlink_metadata(out)
+            && let Some(what) = not_a_folder(&meta)
+        {
+            bail!(
+                "`{}` is {what}, not a folder; tierflow writes results only into folders it creates (choose another --out)",
+                out.display()
+            );
         }
         if let Some(blocker) = parent
             .ancestors()
@@ -476,8 +474,8 @@ fn lock(lock_path: &Path, out: &Path) -> Result<File> {
             .open(lock_path)
             .map_err(|e| {
                 anyhow::anyhow!(
-                    "cannot lock `{}`: {}",
-                    out.display(),
+                    "cannot write in folder `{}`: {}",
+                    lock_path.parent().unwrap_or(Path::new(".")).display(),
                     super::io_reason(&e)
                 )
             })?;
@@ -487,11 +485,9 @@ fn lock(lock_path: &Path, out: &Path) -> Result<File> {
                 "another tierflow command is writing `{}` now; wait for it to finish or choose another --out",
                 out.display()
             ),
-            Err(std::fs::TryLockError::Error(e)) => bail!(
-                "cannot lock `{}`: {}",
-                out.display(),
-                super::io_reason(&e)
-            ),
+            Err(std::fs::TryLockError::Error(e)) => {
+                bail!("cannot lock `{}`: {}", out.display(), super::io_reason(&e))
+            }
         }
         // The holder before us may have removed the file after we opened it: make sure the
         // file we locked is still the one at the path.

@@ -47,7 +47,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .with_context(|| format!("`{}` has no file name", path.display()))?
         .to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}{}{}", folder::TMP_INFIX, std::process::id()));
+    let tmp = path.with_file_name(format!(
+        ".{name}{}{}",
+        folder::TMP_INFIX,
+        std::process::id()
+    ));
     let failed = |e: std::io::Error| {
         let _ = std::fs::remove_file(&tmp);
         anyhow::anyhow!("cannot write `{}`: {}", path.display(), io_reason(&e))
@@ -55,4 +59,3 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).map_err(failed)?;
     std::fs::rename(&tmp, path).map_err(failed)
 }
-

@@ -242,6 +242,19 @@ fn walk(path: &str, v: &mut Value, out: &mut Vec<Uncertain>) -> Result<(), Scena
     Ok(())
 }
 
+/// The width `high − low` must be a finite number, or draws are infinite or not a number.
+fn finite_width(low: f64, high: f64) -> Result<(), String> {
+    if (high - low).is_finite() {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected high − low to be a finite number (at most about 1.8e308), found {} to {}",
+            crate::scenario::error::fmt_number(low),
+            crate::scenario::error::fmt_number(high)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,18 +299,5 @@ mod tests {
             let e = extract(&mut t).unwrap_err();
             assert!(e.to_string().contains(needle), "{e}");
         }
-    }
-}
-
-/// The width `high − low` must be a finite number, or draws are infinite or not a number.
-fn finite_width(low: f64, high: f64) -> Result<(), String> {
-    if (high - low).is_finite() {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected high − low to be a finite number (at most about 1.8e308), found {} to {}",
-            crate::scenario::error::fmt_number(low),
-            crate::scenario::error::fmt_number(high)
-        ))
     }
 }

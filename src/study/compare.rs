@@ -17,9 +17,9 @@ use crate::chart::read;
 use crate::metrics::bands::Band;
 use crate::metrics::catalog;
 use crate::monte_carlo::Prepared;
+use crate::output::FolderKind;
 use crate::output::tables::num;
 use crate::output::terminal::{fmt_change, fmt_value};
-use crate::output::FolderKind;
 use crate::scenario;
 
 /// Metrics charted and tabulated when `--metrics` is not given.

@@ -20,8 +20,8 @@ use crate::metrics::targets::{self, TargetResult};
 use crate::metrics::{Breakdown, MetricValue, catalog};
 use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
-use crate::output::tables::num;
 use crate::output::folder::{self, Claim, FolderKind, Marker};
+use crate::output::tables::num;
 use crate::output::{self, tables};
 use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
@@ -341,9 +341,11 @@ fn save_point(
     results: &PointValues,
 ) -> Result<()> {
     let dest = point_dir(dir, i);
-    let tmp = dir
-        .join("points")
-        .join(format!(".{i:04}{}{}", folder::TMP_INFIX, std::process::id()));
+    let tmp = dir.join("points").join(format!(
+        ".{i:04}{}{}",
+        folder::TMP_INFIX,
+        std::process::id()
+    ));
     let written = (|| -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir(&tmp).map_err(|e| {
