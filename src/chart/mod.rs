@@ -179,7 +179,11 @@ pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
         Ok(d) => d,
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
+            // Name the chart as it would have been named, not the hidden folder it was drawn in.
+            let text = format!("{e:#}")
+                .replace(&tmp.display().to_string(), &charts.display().to_string())
+                .replace("backend error: Drawing backend error: ", "");
+            return Err(anyhow!("{}", strip_os_error(&text)));
         }
     };
     if charts.exists() {
@@ -223,6 +227,18 @@ fn draw_into(results: &Path, out: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
         );
     }
     Ok(written)
+}
+
+/// `text` without Rust's " (os error N)" suffixes.
+fn strip_os_error(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(i) = out.find(" (os error ") {
+        match out[i..].find(')') {
+            Some(j) => out.replace_range(i..i + j + 1, ""),
+            None => break,
+        }
+    }
+    out
 }
 
 /// Scales a metric's values for display (fractions as percentages).

@@ -140,7 +140,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             .as_bytes(),
     )?;
     if let Some(opts) = &charts {
-        crate::chart::draw_folder(staging.path(), opts)?;
+        staging.draw_charts(opts)?;
     }
     let dest = staging.commit(FolderKind::Run, &interrupt::STOP)?;
 

@@ -523,6 +523,20 @@ impl Staging {
         self.claim.path()
     }
 
+    /// Draws the folder's charts; errors name the charts as they will be named and say what went
+    /// wrong in words (the drawing library reports I/O failures in debug notation).
+    pub fn draw_charts(&self, opts: &crate::chart::ChartOptions) -> Result<()> {
+        crate::chart::draw_folder(&self.tmp, opts)
+            .map(|_| ())
+            .map_err(|e| {
+                let text = format!("{e:#}").replace(
+                    &self.tmp.display().to_string(),
+                    &self.claim.path().display().to_string(),
+                );
+                anyhow::anyhow!("{}", plain_io_text(&text))
+            })
+    }
+
     /// Writes one file into the staging folder; errors name the file as it will be named.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         std::fs::write(self.tmp.join(name), bytes).map_err(|e| {
@@ -592,4 +606,20 @@ pub fn redraw_charts(
     updated.write(dir)?;
     drop(claim);
     Ok(written)
+}
+
+/// Replaces an I/O error printed in Rust debug notation (`Os { code: 28, kind: StorageFull,
+/// message: "No space left on device" }`, as plotters reports it) by its message in words.
+fn plain_io_text(text: &str) -> String {
+    let Some(start) = text.find("Os {") else {
+        return text.to_string();
+    };
+    let message = text[start..]
+        .split("message: \"")
+        .nth(1)
+        .and_then(|m| m.split('"').next())
+        .unwrap_or("an input/output error");
+    let head = text[..start]
+        .trim_end_matches(|c: char| c.is_alphanumeric() || c == '(' || c == ' ' || c == ':');
+    format!("{head}: {}", message.to_lowercase())
 }

@@ -262,7 +262,9 @@ pub fn compare(
         "compare.json",
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
-    s.options.draw_charts(staging.path())?;
+    if let Some(opts) = &s.options.charts {
+        staging.draw_charts(opts)?;
+    }
     let dir = staging.commit(FolderKind::Compare, cancel)?;
     Ok(CompareOutcome { dir, table })
 }

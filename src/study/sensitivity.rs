@@ -355,7 +355,9 @@ pub fn sensitivity(
         "sensitivity.json",
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
-    s.options.draw_charts(staging.path())?;
+    if let Some(opts) = &s.options.charts {
+        staging.draw_charts(opts)?;
+    }
     let dir = staging.commit(FolderKind::Sensitivity, cancel)?;
     Ok(SensitivityOutcome { dir, table })
 }
