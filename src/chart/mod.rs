@@ -1,4 +1,5 @@
-//! Charts, PNG and SVG, drawn from the CSV files of a results folder.
+//! Charts, PNG and SVG, drawn from the CSV files of a results folder and rendered in memory
+//! (`output::folder` writes them).
 //!
 //! Charts read only what a results folder holds (never in-memory results), so `tierflow plot
 //! DIR` redraws exactly what the run drew. Text is rendered with fonts compiled into the binary
@@ -17,7 +18,7 @@ pub mod tornado;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -139,80 +140,67 @@ pub fn check_font(opts: &ChartOptions) -> Result<()> {
     register_font(opts)
 }
 
-/// Writes `chart` as `dir/STEM.png` and `dir/STEM.svg`.
-pub fn save(dir: &Path, chart: &impl Chart) -> Result<Vec<PathBuf>> {
-    let png = dir.join(format!("{}.png", chart.stem()));
-    let svg = dir.join(format!("{}.svg", chart.stem()));
-    let failed = |path: &Path, e: Box<dyn std::error::Error + Send + Sync>| {
-        anyhow!("cannot draw `{}`: {e}", path.display())
+/// A chart file rendered in memory: its name in `charts/` and its bytes.
+pub type ChartFile = (String, Vec<u8>);
+
+/// Renders `chart` as `STEM.png` and `STEM.svg`, in memory: charts never write files, so every
+/// file of a results folder goes through `output/` (atomic writes, errors in words).
+pub fn render(chart: &impl Chart) -> Result<[ChartFile; 2]> {
+    let stem = chart.stem();
+    let failed = |ext: &str, e: Box<dyn std::error::Error + Send + Sync>| {
+        anyhow!("cannot draw `{stem}.{ext}`: {e}")
     };
+    let (w, h) = SIZE;
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
-        let area = BitMapBackend::new(&png, SIZE).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| failed(&png, e.into()))?;
-        chart.draw(&area).map_err(|e| failed(&png, e))?;
-        area.present().map_err(|e| failed(&png, e.into()))?;
+        let area = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| failed("png", e.into()))?;
+        chart.draw(&area).map_err(|e| failed("png", e))?;
+        area.present().map_err(|e| failed("png", e.into()))?;
     }
+    let mut png = Vec::new();
     {
-        let area = SVGBackend::new(&svg, SIZE).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| failed(&svg, e.into()))?;
-        chart.draw(&area).map_err(|e| failed(&svg, e))?;
-        area.present().map_err(|e| failed(&svg, e.into()))?;
+        let mut encoder = ::png::Encoder::new(&mut png, w, h);
+        encoder.set_color(::png::ColorType::Rgb);
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder
+            .write_header()
+            .map_err(|e| failed("png", e.into()))?;
+        writer
+            .write_image_data(&rgb)
+            .map_err(|e| failed("png", e.into()))?;
     }
-    Ok(vec![png, svg])
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| failed("svg", e.into()))?;
+        chart.draw(&area).map_err(|e| failed("svg", e))?;
+        area.present().map_err(|e| failed("svg", e.into()))?;
+    }
+    Ok([
+        (format!("{stem}.png"), png),
+        (format!("{stem}.svg"), svg.into_bytes()),
+    ])
 }
 
-/// Draws every chart a results folder's CSV files support into `dir/charts/`, replacing the
-/// previous charts only once all new ones are drawn. Returns the files written.
-pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>> {
+/// Renders every chart a results folder's CSV files support, in memory.
+pub fn render_folder(results: &Path, opts: &ChartOptions) -> Result<Vec<ChartFile>> {
     register_font(opts)?;
-    let charts = dir.join("charts");
-    let tmp = dir.join(format!(
-        ".charts{}{}",
-        crate::output::folder::TMP_INFIX,
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)
-        .with_context(|| format!("cannot write charts in `{}`", dir.display()))?;
-    let drawn = draw_into(dir, &tmp, opts.lang);
-    let drawn = match drawn {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            // Name the chart as it would have been named, not the hidden folder it was drawn in.
-            let text = format!("{e:#}")
-                .replace(&tmp.display().to_string(), &charts.display().to_string())
-                .replace("backend error: Drawing backend error: ", "");
-            return Err(anyhow!("{}", strip_os_error(&text)));
-        }
-    };
-    if charts.exists() {
-        std::fs::remove_dir_all(&charts)
-            .with_context(|| format!("cannot replace `{}`", charts.display()))?;
-    }
-    std::fs::rename(&tmp, &charts)
-        .with_context(|| format!("cannot move charts into `{}`", charts.display()))?;
-    Ok(drawn
-        .into_iter()
-        .map(|p| charts.join(p.file_name().expect("chart files have names")))
-        .collect())
-}
-
-fn draw_into(results: &Path, out: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+    let lang = opts.lang;
+    let mut files = Vec::new();
     if results.join("sweep.csv").is_file() {
         for c in response::charts(results, lang)? {
-            written.extend(save(out, &c)?);
+            files.extend(render(&c)?);
         }
     } else if results.join("compare.csv").is_file() {
         for c in bars::charts(results, lang)? {
-            written.extend(save(out, &c)?);
+            files.extend(render(&c)?);
         }
     } else if results.join("sensitivity.csv").is_file() {
-        written.extend(save(out, &tornado::chart(results, lang)?)?);
+        files.extend(render(&tornado::chart(results, lang)?)?);
     } else if results.join("metrics.csv").is_file() {
         for c in series::charts(results, lang)? {
-            written.extend(save(out, &c)?);
+            files.extend(render(&c)?);
         }
     } else {
         anyhow::bail!(
@@ -220,25 +208,13 @@ fn draw_into(results: &Path, out: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
             results.display()
         );
     }
-    if written.is_empty() {
+    if files.is_empty() {
         anyhow::bail!(
             "no chart could be drawn from `{}`: its tables hold none of the charted metrics",
             results.display()
         );
     }
-    Ok(written)
-}
-
-/// `text` without Rust's " (os error N)" suffixes.
-fn strip_os_error(text: &str) -> String {
-    let mut out = text.to_string();
-    while let Some(i) = out.find(" (os error ") {
-        match out[i..].find(')') {
-            Some(j) => out.replace_range(i..i + j + 1, ""),
-            None => break,
-        }
-    }
-    out
+    Ok(files)
 }
 
 /// Scales a metric's values for display (fractions as percentages).

@@ -284,15 +284,7 @@ impl Model {
         }
         allocate_people(&mut groups, n_people_simulated);
         // Growth compounds: the largest year, not the first, sizes the person array.
-        let peak: f64 = groups
-            .iter()
-            .map(|g| {
-                (0..r.years as i32)
-                    .map(|k| g.n_people as f64 * (1.0 + g.growth_per_year).powi(k))
-                    .fold(g.n_people as f64, f64::max)
-                    .round()
-            })
-            .sum();
+        let peak: f64 = groups.iter().map(|g| g.peak_size(r.years)).sum();
         if peak > MAX_SIMULATED_PEOPLE as f64 {
             return Err(out_of_range(
                 "groups",

@@ -159,7 +159,7 @@ pub fn check_scenario_name(name: &str) -> Result<(), ScenarioError> {
         Err(ScenarioError::new(
             ErrorKind::OutOfRange,
             format!(
-                "expected a plain name for the results folder (letters, digits, Chinese, spaces, `-`, `_`, `.`; at most {MAX_NAME_BYTES} bytes), found {:?}: {why}",
+                "expected a plain folder name for the results (not empty, no `/` or `\\`, not starting with `.`, no control characters, at most {MAX_NAME_BYTES} bytes), found {:?}: {why}",
                 name
             ),
         )

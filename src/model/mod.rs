@@ -95,16 +95,26 @@ impl Group {
     /// People simulated in this group in reported year `k` (0 = start_year; warm-up years are
     /// at the start size).
     pub fn n_people_in_year(&self, k: i64) -> u32 {
-        let k = k.max(0) as i32;
-        (self.n_people as f64 * (1.0 + self.growth_per_year).powi(k)).round() as u32
+        self.size_in_year(k) as u32
+    }
+
+    /// The group's size in reported year `k`, unbounded (validation compares it with the
+    /// limit before anything is sized from it).
+    pub fn size_in_year(&self, k: i64) -> f64 {
+        let k = k.clamp(0, i32::MAX as i64) as i32;
+        (self.n_people as f64 * (1.0 + self.growth_per_year).powi(k)).round()
+    }
+
+    /// The most people the group has in any year of a run of `years` years, unbounded.
+    pub fn peak_size(&self, years: u32) -> f64 {
+        (0..years as i64)
+            .map(|k| self.size_in_year(k))
+            .fold(self.n_people as f64, f64::max)
     }
 
     /// The most people the group has in any year of a run of `years` years.
     pub fn max_people(&self, years: u32) -> u32 {
-        (0..years as i64)
-            .map(|k| self.n_people_in_year(k))
-            .max()
-            .unwrap_or(self.n_people)
+        self.peak_size(years) as u32
     }
 
     /// Signing coverage the programme aims at on `day`.

@@ -124,27 +124,21 @@ fn threads_that_fit(jobs: &[Job], threads: usize) -> Result<usize, RunError> {
         threads
     };
     let asked = asked.min(jobs.len()).max(1);
-    // Jobs of one scenario share its `Prepared`: count them per scenario.
-    let mut per_scenario: std::collections::HashMap<*const Prepared, (&Prepared, u64)> =
-        std::collections::HashMap::new();
-    for job in jobs {
-        per_scenario
-            .entry(job.scenario as *const Prepared)
-            .or_insert((job.scenario, 0))
-            .1 += 1;
-    }
-    let estimate = per_scenario
-        .values()
-        .map(|(p, n)| resources::Estimate::of(p.plan.base(), *n))
+    // Runs of jobs sharing a scenario; however the list is split, the estimate is the same
+    // (the largest replication, all results).
+    let estimate = jobs
+        .chunk_by(|a, b| std::ptr::eq(a.scenario, b.scenario))
+        .map(|run| resources::Estimate::of(run[0].scenario.plan.base(), run.len() as u64))
         .fold(resources::Estimate::default(), resources::Estimate::and);
+    let available = resources::available_bytes();
     let fit = estimate
-        .threads_that_fit(asked, resources::available_bytes())
+        .threads_that_fit(asked, available)
         .map_err(RunError::Memory)?;
     if fit < asked {
         eprintln!(
             "note: running {fit} replication(s) at a time instead of {asked}: each needs about {}, and this machine has {} available",
             resources::gib(estimate.per_replication_bytes),
-            resources::available_bytes().map_or("?".into(), resources::gib)
+            available.map_or("?".into(), resources::gib)
         );
     }
     Ok(fit)

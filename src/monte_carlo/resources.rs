@@ -105,3 +105,39 @@ pub fn gib(bytes: u64) -> String {
         format!("{:.0} MB", (b / 1e6).max(1.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GB: u64 = 1_000_000_000;
+
+    fn estimate(per_replication_gb: u64, results_gb: u64) -> Estimate {
+        Estimate {
+            per_replication_bytes: per_replication_gb * GB,
+            results_bytes: results_gb * GB,
+        }
+    }
+
+    #[test]
+    fn threads_are_kept_reduced_or_refused_by_what_fits() {
+        // 80% of 20 GB is usable: 16 GB.
+        let available = Some(20 * GB);
+        assert_eq!(estimate(1, 2).threads_that_fit(8, available), Ok(8));
+        assert_eq!(estimate(3, 4).threads_that_fit(8, available), Ok(4));
+        let refused = estimate(10, 7).threads_that_fit(2, available).unwrap_err();
+        assert!(
+            refused.contains("17.0 GB") && refused.contains("20.0 GB"),
+            "{refused}"
+        );
+        // Unknown memory: trust the request.
+        assert_eq!(estimate(100, 100).threads_that_fit(3, None), Ok(3));
+    }
+
+    #[test]
+    fn a_study_needs_its_largest_replication_and_all_results() {
+        let both = estimate(1, 2).and(estimate(3, 1));
+        assert_eq!(both, estimate(3, 3));
+        assert_eq!(both.total(2), 9 * GB);
+    }
+}

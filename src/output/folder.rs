@@ -25,6 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+use super::io_error;
+
 /// The marker file: what kind of folder this is and which files tierflow wrote into it.
 pub const MARKER: &str = ".tierflow-results.json";
 
@@ -32,6 +34,8 @@ pub const MARKER: &str = ".tierflow-results.json";
 pub const TMP_INFIX: &str = ".tierflow-tmp-";
 /// Infix of a previous folder moved aside while it is replaced.
 const OLD_INFIX: &str = ".tierflow-old-";
+/// The subfolder holding a results folder's charts.
+pub const CHARTS: &str = "charts";
 /// Suffix of the lock file kept beside a destination.
 const LOCK_SUFFIX: &str = ".tierflow-lock";
 
@@ -340,13 +344,7 @@ impl Claim {
                 blocker.display()
             );
         }
-        std::fs::create_dir_all(&parent).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create folder `{}`: {}",
-                parent.display(),
-                super::io_reason(&e)
-            )
-        })?;
+        std::fs::create_dir_all(&parent).map_err(io_error("cannot create folder", &parent))?;
         let lock_path = parent.join(format!(".{name}{LOCK_SUFFIX}"));
         let lock = lock(&lock_path, out)?;
         let claim = Claim {
@@ -412,13 +410,7 @@ impl Claim {
     /// Starts writing a new folder that will replace the destination when committed.
     pub fn stage(self) -> Result<Staging> {
         let tmp = self.sibling(&format!("{TMP_INFIX}{}", std::process::id()));
-        std::fs::create_dir(&tmp).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write in folder `{}`: {}",
-                self.parent.display(),
-                super::io_reason(&e)
-            )
-        })?;
+        std::fs::create_dir(&tmp).map_err(io_error("cannot write in folder", &self.parent))?;
         Ok(Staging { tmp, claim: self })
     }
 
@@ -432,23 +424,13 @@ impl Claim {
             if let Some(why) = not_owned(&self.dest) {
                 bail!("{why}; it was left as it is and the new results were not moved in");
             }
-            std::fs::rename(&self.dest, &old).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot replace `{}`: {}",
-                    self.dest.display(),
-                    super::io_reason(&e)
-                )
-            })?;
+            std::fs::rename(&self.dest, &old).map_err(io_error("cannot replace", &self.dest))?;
         }
         if let Err(e) = std::fs::rename(ready, &self.dest) {
             if exists {
                 let _ = std::fs::rename(&old, &self.dest);
             }
-            bail!(
-                "cannot move results into `{}`: {}",
-                self.dest.display(),
-                super::io_reason(&e)
-            );
+            return Err(io_error("cannot move results into", &self.dest)(e));
         }
         if exists {
             let _ = std::fs::remove_dir_all(&old);
@@ -472,13 +454,10 @@ fn lock(lock_path: &Path, out: &Path) -> Result<File> {
             .truncate(false)
             .write(true)
             .open(lock_path)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot write in folder `{}`: {}",
-                    lock_path.parent().unwrap_or(Path::new(".")).display(),
-                    super::io_reason(&e)
-                )
-            })?;
+            .map_err(io_error(
+                "cannot write in folder",
+                lock_path.parent().unwrap_or(Path::new(".")),
+            ))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => bail!(
@@ -486,7 +465,7 @@ fn lock(lock_path: &Path, out: &Path) -> Result<File> {
                 out.display()
             ),
             Err(std::fs::TryLockError::Error(e)) => {
-                bail!("cannot lock `{}`: {}", out.display(), super::io_reason(&e))
+                return Err(io_error("cannot lock", out)(e));
             }
         }
         // The holder before us may have removed the file after we opened it: make sure the
@@ -513,39 +492,23 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// The temporary folder being written (charts are drawn from the files already in it).
-    pub fn path(&self) -> &Path {
-        &self.tmp
-    }
-
-    /// The final destination.
-    pub fn destination(&self) -> &Path {
-        self.claim.path()
-    }
-
-    /// Draws the folder's charts; errors name the charts as they will be named and say what went
-    /// wrong in words (the drawing library reports I/O failures in debug notation).
+    /// Draws the folder's charts from the tables already written into `charts/`.
     pub fn draw_charts(&self, opts: &crate::chart::ChartOptions) -> Result<()> {
-        crate::chart::draw_folder(&self.tmp, opts)
-            .map(|_| ())
-            .map_err(|e| {
-                let text = format!("{e:#}").replace(
-                    &self.tmp.display().to_string(),
-                    &self.claim.path().display().to_string(),
-                );
-                anyhow::anyhow!("{}", plain_io_text(&text))
-            })
+        for (name, bytes) in crate::chart::render_folder(&self.tmp, opts)? {
+            self.write(&format!("{CHARTS}/{name}"), &bytes)?;
+        }
+        Ok(())
     }
 
-    /// Writes one file into the staging folder; errors name the file as it will be named.
+    /// Writes one file (a name relative to the folder) into the staging folder; errors name
+    /// the file as it will be named.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        std::fs::write(self.tmp.join(name), bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write `{}`: {}",
-                self.claim.path().join(name).display(),
-                super::io_reason(&e)
-            )
-        })
+        let path = self.tmp.join(name);
+        let shown = self.claim.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_error("cannot write", &shown))?;
+        }
+        std::fs::write(&path, bytes).map_err(io_error("cannot write", &shown))
     }
 
     /// Marks the folder as tierflow's `kind` and moves it into place, replacing the previous
@@ -577,8 +540,7 @@ pub fn redraw_charts(
     opts: &crate::chart::ChartOptions,
     cancel: &AtomicBool,
 ) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::symlink_metadata(dir)
-        .map_err(|e| anyhow::anyhow!("`{}`: {}", dir.display(), super::io_reason(&e)))?;
+    let meta = std::fs::symlink_metadata(dir).map_err(io_error("cannot read", dir))?;
     if let Some(what) = not_a_folder(&meta) {
         bail!("`{}` is {what}, not a results folder", dir.display());
     }
@@ -594,32 +556,45 @@ pub fn redraw_charts(
             dir.display()
         );
     }
-    let claim = Claim::new(dir, true, &[])?;
-    crate::chart::check_font(opts)?;
-    let written = crate::chart::draw_folder(dir, opts)?;
-    if cancel.load(Ordering::SeqCst) {
-        return Err(crate::monte_carlo::RunError::Cancelled.into());
+    let _claim = Claim::new(dir, true, &[])?;
+    replace_charts(dir, opts, cancel)
+}
+
+/// Draws the charts of `dir`, an existing results folder this command holds (a sweep built in
+/// place, or `plot`), into `dir/charts/`: the previous charts are replaced only once every new
+/// one is written, and not at all if `cancel` is set. The marker then lists the new charts.
+pub fn replace_charts(
+    dir: &Path,
+    opts: &crate::chart::ChartOptions,
+    cancel: &AtomicBool,
+) -> Result<Vec<PathBuf>> {
+    let files = crate::chart::render_folder(dir, opts)?;
+    let charts = dir.join(CHARTS);
+    let tmp = dir.join(format!(".{CHARTS}{TMP_INFIX}{}", std::process::id()));
+    let written = (|| -> Result<Vec<PathBuf>> {
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(io_error("cannot write", &charts))?;
+        for (name, bytes) in &files {
+            std::fs::write(tmp.join(name), bytes)
+                .map_err(io_error("cannot write", &charts.join(name)))?;
+        }
+        if cancel.load(Ordering::SeqCst) {
+            return Err(crate::monte_carlo::RunError::Cancelled.into());
+        }
+        if std::fs::symlink_metadata(&charts).is_ok() {
+            std::fs::remove_dir_all(&charts).map_err(io_error("cannot replace", &charts))?;
+        }
+        std::fs::rename(&tmp, &charts).map_err(io_error("cannot write", &charts))?;
+        Ok(files.iter().map(|(name, _)| charts.join(name)).collect())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
     }
+    let written = written?;
+    let marker = Marker::read(dir).context("the results folder lost its marker")?;
     let folders: Vec<&str> = marker.folders.iter().map(String::as_str).collect();
     let mut updated = Marker::listing(marker.kind, dir, &folders)?;
     updated.tierflow_version = marker.tierflow_version;
     updated.write(dir)?;
-    drop(claim);
     Ok(written)
-}
-
-/// Replaces an I/O error printed in Rust debug notation (`Os { code: 28, kind: StorageFull,
-/// message: "No space left on device" }`, as plotters reports it) by its message in words.
-fn plain_io_text(text: &str) -> String {
-    let Some(start) = text.find("Os {") else {
-        return text.to_string();
-    };
-    let message = text[start..]
-        .split("message: \"")
-        .nth(1)
-        .and_then(|m| m.split('"').next())
-        .unwrap_or("an input/output error");
-    let head = text[..start]
-        .trim_end_matches(|c: char| c.is_alphanumeric() || c == '(' || c == ' ' || c == ':');
-    format!("{head}: {}", message.to_lowercase())
 }

@@ -16,6 +16,14 @@ use anyhow::{Context, Result};
 
 pub use folder::{Claim, FolderKind, Marker, Staging, check_not_input};
 
+/// A `map_err` adapter for file operations: "ACTION `PATH`: REASON", the reason in words.
+pub fn io_error<'a>(
+    action: &'a str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> anyhow::Error + 'a {
+    move |e| anyhow::anyhow!("{action} `{}`: {}", path.display(), io_reason(&e))
+}
+
 /// What went wrong with a file operation, in words for a user (no OS error numbers).
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;

@@ -550,10 +550,8 @@ fn read_text(path: &Path) -> Result<String, ScenarioError> {
         )
         .in_file(path));
     }
-    let bytes = bytes
-        .strip_prefix(&[0xEF, 0xBB, 0xBF])
-        .map_or(bytes.as_slice(), |b| b);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
         let good = e.utf8_error().valid_up_to();
         let before = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
         let (line, column) = line_col(before, good);
@@ -568,10 +566,12 @@ fn read_text(path: &Path) -> Result<String, ScenarioError> {
             line: Some(line),
             column: Some(column),
             path: None,
-            message: format!(
-                "byte 0x{:02X} is not valid UTF-8{hint}",
-                bytes[good]
-            ),
+            message: format!("byte 0x{:02X} is not valid UTF-8{hint}", bytes[good]),
         }
-    })
+    })?;
+    // A byte-order mark is allowed (some Windows editors write one).
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }

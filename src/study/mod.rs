@@ -64,10 +64,10 @@ impl RunOptions {
         crate::output::Claim::new(&self.dir(default_name), true, inputs)
     }
 
-    /// Draws the charts of results folder `dir`, if charts are wanted.
-    pub fn draw_charts(&self, dir: &std::path::Path) -> Result<()> {
+    /// Draws the charts of results folder `dir`, held by this command, if charts are wanted.
+    pub fn draw_charts(&self, dir: &std::path::Path, cancel: &AtomicBool) -> Result<()> {
         if let Some(opts) = &self.charts {
-            crate::chart::draw_folder(dir, opts)?;
+            crate::output::folder::replace_charts(dir, opts, cancel)?;
         }
         Ok(())
     }

@@ -22,7 +22,7 @@ use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
 use crate::output::folder::{self, Claim, FolderKind, Marker};
 use crate::output::tables::num;
-use crate::output::{self, tables};
+use crate::output::{self, io_error, tables};
 use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
@@ -226,7 +226,7 @@ pub fn sweep(
         &dir.join("sweep_targets.csv"),
         &targets_csv(&paths, &summaries),
     )?;
-    s.options.draw_charts(dir)?;
+    let charts = s.options.draw_charts(dir, cancel);
     if cancel.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(Interrupted(format!(
             "interrupted: all {} points are finished and kept in `{}`, but the sweep's tables are not marked complete; rerun the same command to finish it",
@@ -235,6 +235,7 @@ pub fn sweep(
         ))
         .into());
     }
+    charts?;
     write_sweep_json(dir, &spec, true)?;
     Marker::listing(FolderKind::Sweep, dir, &["points"])?.write(dir)?;
     if !in_place {
@@ -306,13 +307,8 @@ fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathB
         if let Some(why) = folder::not_owned(&pending) {
             anyhow::bail!("{why}; remove it or choose another --out");
         }
-        std::fs::remove_dir_all(&pending).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot remove the unfinished sweep `{}`: {}",
-                pending.display(),
-                output::io_reason(&e)
-            )
-        })?;
+        std::fs::remove_dir_all(&pending)
+            .map_err(io_error("cannot remove the unfinished sweep", &pending))?;
     }
     start_folder(&pending, spec)?;
     Ok((pending, false))
@@ -320,13 +316,7 @@ fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathB
 
 /// Creates (or reopens) a sweep folder marked as tierflow's and not yet complete.
 fn start_folder(dir: &Path, spec: &SweepSpec) -> Result<()> {
-    std::fs::create_dir_all(dir.join("points")).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create folder `{}`: {}",
-            dir.display(),
-            output::io_reason(&e)
-        )
-    })?;
+    std::fs::create_dir_all(dir.join("points")).map_err(io_error("cannot create folder", dir))?;
     write_sweep_json(dir, spec, false)?;
     Marker::listing(FolderKind::Sweep, dir, &["points"])?.write(dir)
 }
@@ -348,13 +338,7 @@ fn save_point(
     ));
     let written = (|| -> Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir(&tmp).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write `{}`: {}",
-                dest.display(),
-                output::io_reason(&e)
-            )
-        })?;
+        std::fs::create_dir(&tmp).map_err(io_error("cannot write", &dest))?;
         let csv = tables::replications_csv(model, reps, results);
         let json = PointJson {
             values: values.to_vec(),
@@ -370,21 +354,9 @@ fn save_point(
         Marker::listing(FolderKind::Point, &tmp, &[])?.write(&tmp)?;
         // A point folder that failed verification is replaced.
         if std::fs::symlink_metadata(&dest).is_ok() {
-            std::fs::remove_dir_all(&dest).map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot replace `{}`: {}",
-                    dest.display(),
-                    output::io_reason(&e)
-                )
-            })?;
+            std::fs::remove_dir_all(&dest).map_err(io_error("cannot replace", &dest))?;
         }
-        std::fs::rename(&tmp, &dest).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write `{}`: {}",
-                dest.display(),
-                output::io_reason(&e)
-            )
-        })
+        std::fs::rename(&tmp, &dest).map_err(io_error("cannot write", &dest))
     })();
     if written.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);

@@ -25,6 +25,26 @@ pub fn tierflow(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Waits (polling every 5 ms, at most a minute) until `path` exists; `what` names it for the
+/// failure message.
+pub fn wait_for(path: &Path, what: &str) {
+    let started = std::time::Instant::now();
+    while !path.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{what} never appeared: {}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// Sends `signal` to a child process of the test.
+pub fn signal(child: &std::process::Child, signal: i32) {
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, signal) };
+}
+
 /// Runs tierflow, asserts it succeeded and wrote nothing to stderr (progress bars stay off a
 /// stderr that is not a terminal), and returns stdout.
 pub fn tierflow_ok(args: &[&str]) -> String {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin;
 
-use crate::common::repo;
+use crate::common::{repo, signal, wait_for};
 
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -70,8 +70,7 @@ fn sigterm_and_kill_leave_previous_results_intact() {
     let mut child = long_run(&out);
     std::thread::sleep(Duration::from_millis(800));
     let signalled = Instant::now();
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    signal(&child, libc::SIGTERM);
     let status = child.wait().unwrap();
     assert!(
         signalled.elapsed() < Duration::from_secs(10),
@@ -129,16 +128,8 @@ fn an_interrupted_sweep_keeps_finished_points_and_a_rerun_runs_only_the_rest() {
         .spawn()
         .unwrap();
     // Stop once the first point is saved, well before the eighth.
-    let started = Instant::now();
-    while !out.join("points/0000/point.json").exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no point finished"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    wait_for(&out.join("points/0000/point.json"), "the first point");
+    signal(&child, libc::SIGINT);
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");

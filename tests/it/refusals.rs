@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::robustness::{quick, run_in, workspace};
+use super::robustness::{quick, refused_in, run_in, workspace};
 
 #[test]
 fn huge_values_are_refused_up_front_by_check_and_run() {
@@ -25,8 +25,7 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
         ("signing.fee_yuan_per_signed_per_year=1e308", "yuan"),
     ] {
         for cmd in ["check", "run"] {
-            let (code, _, err) = run_in(dir.path(), &[cmd, s, "--set", set]);
-            assert_eq!(code, 2, "{set}: {err}");
+            let err = refused_in(dir.path(), &[cmd, s, "--set", set]);
             assert!(err.contains(expect), "{set}: {err}");
             assert!(
                 !err.contains("00000000000000000000"),
@@ -35,7 +34,7 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
         }
     }
     // Growth that compounds past the limit names the override that caused it.
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &[
             "check",
@@ -46,7 +45,6 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
             "run.years=40",
         ],
     );
-    assert_eq!(code, 2);
     assert!(
         err.contains("--set groups.everyone.growth_per_year=0.5") && err.contains("reach"),
         "{err}"
@@ -56,8 +54,7 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
         "behaviour.habit=-1e308:1e308:1",
         "behaviour.habit=1:0:-5e-324",
     ] {
-        let (code, _, err) = run_in(dir.path(), &["sweep", s, "--vary", vary]);
-        assert_eq!(code, 2, "{vary}: {err}");
+        let err = refused_in(dir.path(), &["sweep", s, "--vary", vary]);
         assert!(err.contains("at most 10000 values"), "{vary}: {err}");
     }
     // The timeline cannot grow a group whose memory is sized at the start.
@@ -67,8 +64,7 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
         "extends = \"ref.toml\"\nname = \"tl\"\n[[timeline]]\ndate = \"2024-06-01\"\nset = { \"groups.everyone.growth_per_year\" = 0.1 }\n",
     )
     .unwrap();
-    let (code, _, err) = run_in(dir.path(), &["check", tl.to_str().unwrap()]);
-    assert_eq!(code, 2);
+    let err = refused_in(dir.path(), &["check", tl.to_str().unwrap()]);
     assert!(
         err.contains("cannot change `groups.everyone.growth_per_year`"),
         "{err}"
@@ -86,7 +82,7 @@ fn huge_values_are_refused_up_front_by_check_and_run() {
 fn cheap_options_are_checked_before_any_simulation() {
     let (dir, scenario) = workspace();
     let began = Instant::now();
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &[
             "run",
@@ -99,7 +95,6 @@ fn cheap_options_are_checked_before_any_simulation() {
             "res",
         ],
     );
-    assert_eq!(code, 2);
     assert!(
         err.contains("--font") && err.contains("not a TrueType"),
         "{err}"
@@ -109,7 +104,7 @@ fn cheap_options_are_checked_before_any_simulation() {
         "refused before running"
     );
     assert!(!dir.path().join("res").exists());
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &[
             "run",
@@ -120,7 +115,6 @@ fn cheap_options_are_checked_before_any_simulation() {
             "1",
         ],
     );
-    assert_eq!(code, 2);
     assert!(err.contains("not a font file"), "{err}");
 }
 
@@ -168,8 +162,7 @@ fn bad_bytes_duplicate_targets_and_disk_errors_read_well() {
         utf16.extend(u.to_le_bytes());
     }
     std::fs::write(dir.path().join("u16.toml"), utf16).unwrap();
-    let (code, _, err) = run_in(dir.path(), &["check", "u16.toml"]);
-    assert_eq!(code, 2);
+    let err = refused_in(dir.path(), &["check", "u16.toml"]);
     assert!(err.contains("UTF-16") && err.contains("UTF-8"), "{err}");
     // The same target twice.
     let dup = dir.path().join("dup.toml");
@@ -180,17 +173,48 @@ fn bad_bytes_duplicate_targets_and_disk_errors_read_well() {
         format!("extends = \"ref.toml\"\nname = \"dup\"\n{target}{target2}"),
     )
     .unwrap();
-    let (code, _, err) = run_in(dir.path(), &["check", "dup.toml"]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused_in(dir.path(), &["check", "dup.toml"]);
     assert!(
         err.contains("target 2 `share again` repeats target 1 `share`"),
         "{err}"
     );
     // An unwritable place: the message names the folder in plain words, no OS error codes.
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &quick(scenario.to_str().unwrap(), "/proc/tierflow-results", &[]),
     );
-    assert_eq!(code, 2);
     assert!(err.contains("/proc") && !err.contains("os error"), "{err}");
+}
+
+#[test]
+fn scenario_files_are_regular_utf8_files_with_distinct_targets() {
+    let (dir, scenario) = workspace();
+    let err = refused_in(dir.path(), &["check", "/dev/zero"]);
+    assert!(err.contains("not a regular file"), "{err}");
+    // A byte-order mark, as some Windows editors write, is fine.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(std::fs::read(&scenario).unwrap());
+    std::fs::write(dir.path().join("bom.toml"), bom).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["check", "bom.toml"]);
+    assert_eq!(code, 0, "{err}");
+    // Two targets under one name.
+    let target = |value: &str| {
+        format!(
+            "[[targets]]\nname = \"share\"\nmetric = \"grassroots_outpatient_share\"\nyear = 2024\nop = \">=\"\nvalue = {value}\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("same-name.toml"),
+        format!(
+            "extends = \"ref.toml\"\nname = \"same\"\n{}{}",
+            target("0.5"),
+            target("0.6")
+        ),
+    )
+    .unwrap();
+    let err = refused_in(dir.path(), &["check", "same-name.toml"]);
+    assert!(
+        err.contains("target 2 `share` has the same name as target 1 `share`"),
+        "{err}"
+    );
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::cargo::cargo_bin;
 
-use crate::common::repo;
+use crate::common::{repo, signal, wait_for};
 
 /// Runs tierflow in `cwd`; returns (exit code, stdout, stderr) and asserts it did not panic.
 pub fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
@@ -28,6 +28,13 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).to_string(),
         stderr,
     )
+}
+
+/// Runs tierflow in `cwd`, asserts it refused (exit 2, no panic) and returns stderr.
+pub fn refused_in(cwd: &Path, args: &[&str]) -> String {
+    let (code, _, err) = run_in(cwd, args);
+    assert_eq!(code, 2, "{args:?}: {err}");
+    err
 }
 
 /// A scratch folder holding a copy of the reference scenario, small enough to run in a blink.
@@ -93,8 +100,7 @@ fn fifos_links_and_files_are_never_replaced() {
     ] {
         for force in [false, true] {
             let extra: &[&str] = if force { &["--force"] } else { &[] };
-            let (code, _, err) = run_in(dir.path(), &quick(s, target.to_str().unwrap(), extra));
-            assert_eq!(code, 2, "{err}");
+            let err = refused_in(dir.path(), &quick(s, target.to_str().unwrap(), extra));
             assert!(err.contains(what) && err.contains("not a folder"), "{err}");
         }
     }
@@ -113,8 +119,7 @@ fn fifos_links_and_files_are_never_replaced() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
     // The device itself, named directly, is refused the same way (and left alone).
-    let (code, _, err) = run_in(dir.path(), &quick(s, "/dev/null", &["--force"]));
-    assert_eq!(code, 2);
+    let err = refused_in(dir.path(), &quick(s, "/dev/null", &["--force"]));
     assert!(err.contains("is a device, not a folder"), "{err}");
     assert!(
         std::fs::metadata("/dev/null")
@@ -132,11 +137,10 @@ fn a_users_folder_is_never_deleted_even_with_a_manifest() {
     std::fs::write(web.join("manifest.json"), "{\"name\": \"my app\"}").unwrap();
     std::fs::write(web.join("static/index.html"), "<html></html>").unwrap();
     let before = snapshot(&web);
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &quick(scenario.to_str().unwrap(), "webapp", &["--force"]),
     );
-    assert_eq!(code, 2);
     assert!(err.contains("tierflow did not write"), "{err}");
     assert_eq!(snapshot(&web), before);
 
@@ -183,14 +187,13 @@ fn inputs_inside_the_results_folder_are_refused() {
         "extends = \"res/ref.toml\"\nname = \"child\"\n",
     )
     .unwrap();
-    let (code, _, err) = run_in(dir.path(), &quick("child.toml", "res", &["--force"]));
-    assert_eq!(code, 2);
+    let err = refused_in(dir.path(), &quick("child.toml", "res", &["--force"]));
     assert!(
         err.contains("res/ref.toml") && err.contains("which this command reads"),
         "{err}"
     );
     // Sweeps and sensitivity analyses hold to the same rule.
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &[
             "sweep",
@@ -202,7 +205,6 @@ fn inputs_inside_the_results_folder_are_refused() {
             "--force",
         ],
     );
-    assert_eq!(code, 2);
     assert!(err.contains("which this command reads"), "{err}");
     assert!(res.join("ref.toml").is_file());
 }
@@ -224,8 +226,7 @@ fn scenario_names_are_names_and_default_folders_stay_in_outputs() {
             vec!["check", s, "--set", &set],
             vec!["run", s, "--set", &set, "-r", "1"],
         ] {
-            let (code, _, err) = run_in(dir.path(), &args);
-            assert_eq!(code, 2, "{name}: {err}");
+            let err = refused_in(dir.path(), &args);
             assert!(err.contains("`name`") && err.contains(why), "{name}: {err}");
         }
     }
@@ -274,17 +275,12 @@ fn a_second_command_on_the_same_folder_fails_at_once() {
         .spawn()
         .unwrap();
     let lock = dir.path().join(".res.tierflow-lock");
-    let started = Instant::now();
-    while !lock.exists() {
-        assert!(started.elapsed() < Duration::from_secs(30), "no lock taken");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_for(&lock, "the first run's lock");
     let began = Instant::now();
-    let (code, _, err) = run_in(
+    let err = refused_in(
         dir.path(),
         &quick(scenario.to_str().unwrap(), "res", &["--force"]),
     );
-    assert_eq!(code, 2, "{err}");
     assert!(err.contains("another tierflow command is writing"), "{err}");
     assert!(began.elapsed() < Duration::from_secs(5), "fails at once");
     assert!(
@@ -381,8 +377,7 @@ fn sigterm_while_writing_moves_nothing_into_place() {
             }
             std::thread::sleep(Duration::from_micros(200));
         };
-        // SAFETY: sending a signal to our own child process.
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        signal(&child, libc::SIGTERM);
         let output = child.wait_with_output().unwrap();
         let code = output.status.code();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -497,16 +492,8 @@ fn a_forced_sweep_keeps_the_old_results_until_it_is_complete() {
         .spawn()
         .unwrap();
     let pending = dir.path().join(".sw.tierflow-pending");
-    let started = Instant::now();
-    while !pending.join("points/0000/point.json").exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no point finished"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    // SAFETY: sending a signal to our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    wait_for(&pending.join("points/0000/point.json"), "the first point");
+    signal(&child, libc::SIGINT);
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130));
     assert_eq!(
@@ -529,4 +516,56 @@ fn a_forced_sweep_keeps_the_old_results_until_it_is_complete() {
     );
     assert_ne!(std::fs::read(dir.path().join("sw/sweep.csv")).unwrap(), old);
     assert!(!pending.exists());
+}
+
+#[test]
+fn plot_redraws_only_tierflow_folders_and_keeps_their_marker_true() {
+    let (dir, scenario) = workspace();
+    let s = scenario.to_str().unwrap();
+    let (code, _, err) = run_in(dir.path(), &quick(s, "res", &[]));
+    assert_eq!(code, 0, "{err}");
+    let marker = dir.path().join("res/.tierflow-results.json");
+    assert!(
+        !std::fs::read_to_string(&marker)
+            .unwrap()
+            .contains("charts/")
+    );
+    let (code, _, err) = run_in(dir.path(), &["plot", "res"]);
+    assert_eq!(code, 0, "{err}");
+    let listed = std::fs::read_to_string(&marker).unwrap();
+    assert!(
+        listed.contains("charts/series_total_cost.png") && listed.contains("\"kind\": \"run\""),
+        "{listed}"
+    );
+    // So the redrawn folder is still tierflow's alone: --force may replace it.
+    let (code, _, err) = run_in(dir.path(), &quick(s, "res", &["--force"]));
+    assert_eq!(code, 0, "{err}");
+    // A sweep's point is not a folder to plot, and a user's folder is refused untouched.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            s,
+            "--vary",
+            "behaviour.habit=0,1",
+            "--set",
+            "population.scale=0.05",
+            "-r",
+            "1",
+            "--no-charts",
+            "-o",
+            "sw",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let err = refused_in(dir.path(), &["plot", "sw/points/0000"]);
+    assert!(err.contains("one point of a sweep"), "{err}");
+    let (code, _, err) = run_in(dir.path(), &["plot", "sw"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("sw/charts").is_dir());
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/metrics.csv"), "year,metric\n").unwrap();
+    let err = refused_in(dir.path(), &["plot", "mine"]);
+    assert!(err.contains("not a results folder tierflow wrote"), "{err}");
+    assert!(!dir.path().join("mine/charts").exists());
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::cargo::cargo_bin;
 
 use super::robustness::snapshot;
-use crate::common::repo;
+use crate::common::{repo, signal};
 
 /// 200 commands mixing every command with hostile inputs, destinations, flags and signals:
 /// every exit is 0, 2 or 130, nothing panics, and nothing outside the test's folder changes
@@ -171,8 +171,7 @@ fn two_hundred_mixed_commands_never_panic_or_touch_what_is_not_theirs() {
             .unwrap();
         if let Some(after) = signal_after {
             std::thread::sleep(after);
-            // SAFETY: sending a signal to our own child process.
-            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+            signal(&child, libc::SIGTERM);
         }
         let started = Instant::now();
         let status = loop {
