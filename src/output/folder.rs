@@ -30,6 +30,9 @@ use super::io_error;
 /// The marker file: what kind of folder this is and which files tierflow wrote into it.
 pub const MARKER: &str = ".tierflow-results.json";
 
+/// Largest marker read (a sweep's lists a few files; a huge one is not tierflow's).
+const MAX_MARKER_BYTES: u64 = 64 << 20;
+
 /// Infix of temporary files and folders tierflow writes before moving them into place.
 pub const TMP_INFIX: &str = ".tierflow-tmp-";
 /// Infix of a previous folder moved aside while it is replaced.
@@ -93,7 +96,7 @@ impl Marker {
     /// The marker of `dir`, if it has a readable one.
     pub fn read(dir: &Path) -> Option<Marker> {
         let meta = std::fs::symlink_metadata(dir.join(MARKER)).ok()?;
-        if !meta.file_type().is_file() || meta.len() > 64 << 20 {
+        if !meta.file_type().is_file() || meta.len() > MAX_MARKER_BYTES {
             return None;
         }
         serde_json::from_slice(&std::fs::read(dir.join(MARKER)).ok()?).ok()
