@@ -7,11 +7,13 @@
 //!     + β_inpatient_cost·P(admit)·E[inpatient out-of-pocket_j]
 //!     + β_signed·[j is the signed doctor's tier] + β_habit or β_bad·[j was used last]
 //!     + β_below·[j below c's lowest capable tier] + β_wait·P(admit)·last year's mean wait
+//!     + β_village·[j is the village clinic]·E[outpatient out-of-pocket_j]
 //! ```
 //!
 //! Expected out-of-pocket prices the whole path the choice implies: the visit at j, the referred
 //! visit at the capable tier when j cannot treat c, and the expected admission with its
-//! deductible rules and unreferred penalties, all through [`crate::insurance`].
+//! deductible rules and unreferred penalties, all through [`crate::care_path`], which the
+//! engine bills actual costs through too.
 //!
 //! Probabilities depend on the person only through a few discrete states (group, signed tier,
 //! habit, and which deductible and cap thresholds their annual spending has passed: people
@@ -19,9 +21,9 @@
 //! per state; the cache is cleared when parameters or last year's waits change. An episode then
 //! costs one table lookup and one uniform draw instead of five exponentials.
 
-use crate::insurance::{self, Arrival};
+use crate::care_path::expected_out_of_pocket;
 use crate::model::Model;
-use crate::scenario::raw::{Area, Care};
+use crate::scenario::raw::Area;
 use crate::tier::{N_TIERS, PerTier, Tier};
 
 /// Marker for "no tier" in compact person state.
@@ -240,6 +242,9 @@ pub fn utility(
         fund_paid_yuan,
     );
     u += b.cost_per_yuan * oop.outpatient_yuan + b.inpatient_cost_per_yuan * oop.inpatient_yuan;
+    if tier == Tier::Village {
+        u += b.village_cost_per_yuan * oop.outpatient_yuan;
+    }
     if who.signed_tier == tier as u8 {
         u += b.signed_doctor;
     }
@@ -255,77 +260,4 @@ pub fn utility(
     }
     u += b.wait_per_day * cond.admission_probability[treating] * expected_wait_days[treating];
     u
-}
-
-/// Expected out-of-pocket cost of a care path, yuan.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ExpectedOutOfPocket {
-    /// The visit, and the referred visit when the first tier cannot treat.
-    pub outpatient_yuan: f64,
-    /// The admission's out-of-pocket part times the admission probability.
-    pub inpatient_yuan: f64,
-}
-
-/// Expected out-of-pocket cost of the care path that starts at `tier`.
-pub fn expected_out_of_pocket(
-    model: &Model,
-    group: usize,
-    condition: usize,
-    tier: Tier,
-    progress_yuan: f32,
-    fund_paid_yuan: f32,
-) -> ExpectedOutOfPocket {
-    let cond = &model.conditions[condition];
-    let scheme = &model.schemes[model.groups[group].scheme];
-    let mut progress = progress_yuan;
-    let mut fund = fund_paid_yuan;
-    let visit = |t: Tier, arrival: Arrival, progress: &mut f32, fund: &mut f32| {
-        let benefit = &scheme.benefits[0][t];
-        let rate = insurance::rate_for(
-            scheme,
-            &model.referral,
-            Care::Outpatient,
-            condition,
-            t,
-            arrival,
-        );
-        insurance::split_outpatient(cond.outpatient_cost_yuan[t], rate, benefit, progress, fund)
-            .oop_yuan
-    };
-    let mut oop = visit(tier, Arrival::Unreferred, &mut progress, &mut fund);
-    let (treating, arrival) = if tier < cond.lowest_tier {
-        let arrival = Arrival::ReferredUp { from: tier };
-        oop += visit(cond.lowest_tier, arrival, &mut progress, &mut fund);
-        (cond.lowest_tier, arrival)
-    } else {
-        (tier, Arrival::Unreferred)
-    };
-    let mut inpatient = 0.0;
-    let p_admit = cond.admission_probability[treating];
-    if p_admit > 0.0 {
-        let benefit = &scheme.benefits[1][treating];
-        let rate = insurance::rate_for(
-            scheme,
-            &model.referral,
-            Care::Inpatient,
-            condition,
-            treating,
-            arrival,
-        );
-        let deductible = insurance::inpatient_deductible(scheme, treating, arrival);
-        let mut annual = 0.0f32;
-        inpatient = p_admit
-            * insurance::split_inpatient(
-                cond.inpatient_cost_yuan[treating],
-                rate,
-                deductible,
-                benefit.cap_yuan,
-                &mut annual,
-            )
-            .oop_yuan;
-    }
-    ExpectedOutOfPocket {
-        outpatient_yuan: oop,
-        inpatient_yuan: inpatient,
-    }
 }

@@ -34,8 +34,8 @@ pub struct CompareRow {
     pub year: i32,
     /// Metric name.
     pub metric: String,
-    /// Breakdown label.
-    pub tier: String,
+    /// Breakdown label (`all`, a tier, group, condition, `signed` or `unsigned`).
+    pub breakdown: String,
     /// Mean.
     pub mean: f64,
     /// 5th percentile.
@@ -76,7 +76,7 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
         let k = display_scale(metric);
         let find = |s: &str, y: i32| {
             rows.iter()
-                .find(|r| r.scenario == s && r.year == y && r.metric == *metric && r.tier == "all")
+                .find(|r| r.scenario == s && r.year == y && r.metric == *metric && r.breakdown == "all")
         };
         let levels = info
             .scenarios

@@ -13,8 +13,14 @@ pub struct BandRow {
     pub year: i32,
     /// Metric name.
     pub metric: String,
-    /// Breakdown label.
+    /// Tier column (`all` unless the row is about one tier).
     pub tier: String,
+    /// Group column.
+    pub group: String,
+    /// Condition column.
+    pub condition: String,
+    /// Signing column.
+    pub signing: String,
     /// Mean over replications.
     pub mean: f64,
     /// Standard deviation.
@@ -55,11 +61,37 @@ pub struct ReplicationRow {
     pub year: i32,
     /// Metric name.
     pub metric: String,
-    /// Breakdown label.
+    /// Tier column (`all` unless the row is about one tier).
     pub tier: String,
+    /// Group column.
+    pub group: String,
+    /// Condition column.
+    pub condition: String,
+    /// Signing column.
+    pub signing: String,
     /// Value in that replication.
     pub value: f64,
 }
+
+macro_rules! breakdown_key {
+    ($t:ty) => {
+        impl $t {
+            /// The row's one breakdown label (`all`, or the column that is not `all`); rows with
+            /// more than one set are not written by tierflow and read as `?`.
+            pub fn key(&self) -> &str {
+                crate::metrics::label_of_columns([
+                    &self.tier,
+                    &self.group,
+                    &self.condition,
+                    &self.signing,
+                ])
+                .unwrap_or("?")
+            }
+        }
+    };
+}
+breakdown_key!(BandRow);
+breakdown_key!(ReplicationRow);
 
 /// Reads every row of a CSV file, naming the file and line of the first bad one.
 pub fn csv_rows<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {

@@ -49,6 +49,7 @@ fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
             .position(|h| h == name)
             .with_context(|| format!("`{}` has no `{name}` column", path.display()))
     };
+    let others = [col("group")?, col("condition")?, col("signing")?];
     let (metric, tier, mean, p5, p95) = (
         col("metric")?,
         col("tier")?,
@@ -75,7 +76,11 @@ fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
                 .parse()
                 .with_context(|| format!("`{}` line {}: bad year", path.display(), i + 2))?,
             metric: rec[metric].to_string(),
-            tier: rec[tier].to_string(),
+            tier: if others.iter().all(|&c| &rec[c] == "all") {
+                rec[tier].to_string()
+            } else {
+                "?".to_string()
+            },
             mean: num(mean)?,
             p5: num(p5)?,
             p95: num(p95)?,

@@ -43,6 +43,11 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<SeriesChart>> {
         let k = display_scale(metric);
         let mut lines: Vec<BandLine> = Vec::new();
         let mut tiers: Vec<&str> = Vec::new();
+        // Only the region and its tiers are drawn, not the group, condition or signing rows.
+        let of_metric: Vec<&&BandRow> = of_metric
+            .iter()
+            .filter(|r| r.group == "all" && r.condition == "all" && r.signing == "all")
+            .collect();
         for r in of_metric.iter().filter(|r| wanted(&r.tier)) {
             let name = if r.tier == "all" {
                 labels::word(Word::Mean, lang).to_string()

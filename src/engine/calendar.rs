@@ -65,7 +65,7 @@ impl Sim<'_> {
         self.period_start = t;
         let next = YearTally {
             month: self.tally.month + 1,
-            ..YearTally::new(self.tally.year, self.active.len())
+            ..self.tally.empty_like(self.tally.year)
         };
         std::mem::replace(&mut self.tally, next)
     }
@@ -88,7 +88,7 @@ impl Sim<'_> {
         }
         let mut year = std::mem::replace(
             &mut self.year_so_far,
-            YearTally::new(self.tally.year + 1, self.active.len()),
+            self.tally.empty_like(self.tally.year + 1),
         );
         year.absorb(&last_month);
         year.month = 0;
@@ -113,7 +113,7 @@ impl Sim<'_> {
         self.year_index += 1;
         self.tally = YearTally {
             month: 1,
-            ..YearTally::new(self.tally.year + 1, model.groups.len())
+            ..self.tally.empty_like(self.tally.year + 1)
         };
         for p in &mut self.people {
             p.reset_annual();

@@ -33,6 +33,7 @@
 //! Admissions, costs and bed waits are counted in the year the stay begins, discharges and
 //! lengths of stay in the year it ends.
 
+mod admission;
 mod beds;
 mod boundaries;
 mod calendar;
@@ -52,10 +53,11 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::behaviour::choice::{ChoiceTable, Chooser, NO_TIER};
 use crate::behaviour::signing::signing_threshold;
-use crate::insurance::{self, Arrival};
-use crate::metrics::tally::YearTally;
+use crate::care_path::{CarePath, inpatient_bill, outpatient_bill};
+use crate::insurance::Arrival;
+use crate::metrics::tally::{SliceTally, YearTally};
 use crate::model::{DAYS_PER_YEAR, Model, Plan};
-use crate::scenario::raw::{Area, Care, WhenBedsFull};
+use crate::scenario::raw::{Area, WhenBedsFull};
 use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
 use boundaries::{BoundaryKind, boundaries};
@@ -195,11 +197,11 @@ impl<'a> Sim<'a> {
             onsets: OnsetQueue::default(),
             year_index: -(run.warmup_years as i64),
             period_start: t0,
-            year_so_far: YearTally::new(first_year, model.groups.len()),
+            year_so_far: YearTally::new(first_year, model.groups.len(), model.conditions.len()),
             months: Vec::new(),
             tally: YearTally {
                 month: 1,
-                ..YearTally::new(first_year, model.groups.len())
+                ..YearTally::new(first_year, model.groups.len(), model.conditions.len())
             },
             years: Vec::with_capacity(run.years as usize),
             expected_wait_days: PerTier::splat(0.0),
@@ -318,27 +320,34 @@ impl<'a> Sim<'a> {
             };
             self.choice.choose(model, &who, c, u)
         };
+        let signed = person.signed_tier != NO_TIER;
+        self.each_slice(g, c, signed, |s| s.episodes += 1);
         let Some(first) = first else {
             self.tally.self_care += 1;
+            self.each_slice(g, c, signed, |s| s.self_care += 1);
             return;
         };
-        let own = if cond.emergency {
-            Arrival::Emergency
-        } else {
-            Arrival::Unreferred
-        };
-        self.outpatient_visit(idx, c, first, own);
-        let (tier, arrival) = if first < cond.lowest_tier {
+        if !cond.emergency && cond.lowest_tier.is_grassroots() {
+            let bypassed = first >= Tier::County;
+            self.each_slice(g, c, signed, |s| {
+                s.bypass_eligible += 1;
+                s.bypassed += bypassed as u64;
+            });
+        }
+        let path = CarePath::of(model, c, first);
+        self.outpatient_visit(idx, c, path.first.0, path.first.1);
+        if let Some(up) = path.referred_to {
             self.tally.tiers[first.index()].referrals_up += 1;
-            let arrival = Arrival::ReferredUp { from: first };
-            self.outpatient_visit(idx, c, cond.lowest_tier, arrival);
-            (cond.lowest_tier, arrival)
-        } else {
-            (first, own)
-        };
+            self.outpatient_visit(idx, c, up, path.arrival);
+        }
+        let (tier, arrival) = (path.treating, path.arrival);
         self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
         let admit: f64 = self.clinical_rng.random();
-        if admit < cond.admission_probability[tier] {
+        if admit < self.admission_probability(c, tier) {
+            if self.declines_admission(idx, c, tier, arrival) {
+                self.tally.tiers[tier.index()].admissions_declined += 1;
+                return;
+            }
             self.request_bed(t, idx, c, tier, arrival);
         } else if cond.chronic && tier >= Tier::County {
             let p = model.referral.chronic_down_referral_probability;
@@ -358,25 +367,40 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Applies `f` to the group, condition and signing slices an episode's care counts in.
+    #[inline]
+    fn each_slice(&mut self, g: usize, c: usize, signed: bool, f: impl Fn(&mut SliceTally)) {
+        f(&mut self.tally.by_group[g]);
+        f(&mut self.tally.by_condition[c]);
+        f(&mut self.tally.by_signing[signed as usize]);
+    }
+
     fn outpatient_visit(&mut self, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
         let model = self.model();
         let person = &mut self.people[idx as usize];
-        let scheme = &model.schemes[model.groups[person.group as usize].scheme];
-        let benefit = &scheme.benefits[0][tier];
         let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut self.cost_rng);
-        let rate = insurance::rate_for(scheme, &model.referral, Care::Outpatient, c, tier, arrival);
-        let split = insurance::split_outpatient(
+        let split = outpatient_bill(
+            model,
+            person.group as usize,
+            c,
+            tier,
+            arrival,
             cost,
-            rate,
-            benefit,
             &mut person.outpatient_progress_yuan,
             &mut person.outpatient_fund_paid_yuan,
         );
+        let (g, signed) = (person.group as usize, person.signed_tier != NO_TIER);
         let tt = &mut self.tally.tiers[tier.index()];
         tt.visits += 1;
         tt.outpatient_cost_yuan += cost;
         tt.fund_yuan += split.fund_yuan;
         tt.oop_yuan += split.oop_yuan;
+        self.each_slice(g, c, signed, |s| {
+            s.visits[tier.index()] += 1;
+            s.cost_yuan += cost;
+            s.fund_yuan += split.fund_yuan;
+            s.oop_yuan += split.oop_yuan;
+        });
     }
 
     fn request_bed(&mut self, t: f64, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
@@ -453,27 +477,32 @@ impl<'a> Sim<'a> {
             ),
         };
         let person = &mut self.people[idx as usize];
-        let scheme = &model.schemes[model.groups[person.group as usize].scheme];
-        let benefit = &scheme.benefits[1][tier];
-        let rate = insurance::rate_for(scheme, &model.referral, Care::Inpatient, c, tier, arrival);
-        let deductible = insurance::inpatient_deductible(scheme, tier, arrival);
-        let split = insurance::split_inpatient(
+        let split = inpatient_bill(
+            model,
+            person.group as usize,
+            c,
+            tier,
+            arrival,
             cost,
-            rate,
-            deductible,
-            benefit.cap_yuan,
             &mut person.inpatient_fund_paid_yuan,
         );
         person.set_in_care(true);
         if waited_days > model.behaviour.bad_wait_days {
             person.remember(tier as u8, true);
         }
+        let (g, signed) = (person.group as usize, person.signed_tier != NO_TIER);
         let tt = &mut self.tally.tiers[tier.index()];
         tt.admissions += 1;
         tt.wait_days += waited_days;
         tt.inpatient_cost_yuan += cost;
         tt.fund_yuan += split.fund_yuan;
         tt.oop_yuan += split.oop_yuan;
+        self.each_slice(g, c, signed, |s| {
+            s.admissions[tier.index()] += 1;
+            s.cost_yuan += cost;
+            s.fund_yuan += split.fund_yuan;
+            s.oop_yuan += split.oop_yuan;
+        });
         self.beds[tier.index()].occupy(t);
         let p_down = model.referral.down_referral_probability[tier];
         let goes_down =

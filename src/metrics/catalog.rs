@@ -1,15 +1,60 @@
 //! The metric catalogue: every metric tierflow reports, its unit, and how it aggregates.
 
-/// How a metric is broken down in the `tier` column of the outputs.
+/// Which breakdowns a metric is reported for besides `all` (one at a time, no cross product).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Breakdowns {
-    /// Only `all`.
-    AllOnly,
-    /// `all` and each tier.
-    Tiers,
-    /// `all` and each population group.
-    Groups,
+pub struct Breakdowns {
+    /// Each tier (the `tier` column).
+    pub tiers: bool,
+    /// Each population group (the `group` column).
+    pub groups: bool,
+    /// Each condition (the `condition` column).
+    pub conditions: bool,
+    /// Signed and unsigned residents (the `signing` column).
+    pub signing: bool,
 }
+
+impl Breakdowns {
+    /// In words, for messages: "all", a tier, …
+    pub fn describe(self) -> String {
+        let mut parts = vec!["\"all\"".to_string()];
+        if self.tiers {
+            parts.push("a tier defined in [tiers]".into());
+        }
+        if self.groups {
+            parts.push("a group defined in [groups]".into());
+        }
+        if self.conditions {
+            parts.push("a condition defined in [conditions]".into());
+        }
+        if self.signing {
+            parts.push("\"signed\" or \"unsigned\"".into());
+        }
+        match parts.len() {
+            1 => parts.remove(0),
+            n => format!("{} or {}", parts[..n - 1].join(", "), parts[n - 1]),
+        }
+    }
+}
+
+const fn bd(tiers: bool, groups: bool, conditions: bool, signing: bool) -> Breakdowns {
+    Breakdowns {
+        tiers,
+        groups,
+        conditions,
+        signing,
+    }
+}
+
+/// Only `all`.
+const ALL_ONLY: Breakdowns = bd(false, false, false, false);
+/// `all` and each tier.
+const TIERS: Breakdowns = bd(true, false, false, false);
+/// `all` and each group.
+const GROUPS: Breakdowns = bd(false, true, false, false);
+/// `all`, each group, each condition, signed and unsigned.
+const SLICES: Breakdowns = bd(false, true, true, true);
+/// `all`, each tier, and the slices.
+const TIERS_AND_SLICES: Breakdowns = bd(true, true, true, true);
 
 /// Static facts about one metric.
 #[derive(Clone, Copy, Debug)]
@@ -42,7 +87,6 @@ const fn m(
     }
 }
 
-use Breakdowns::{AllOnly, Groups, Tiers};
 
 /// Every metric, in output order.
 pub const METRICS: &[MetricInfo] = &[
@@ -50,182 +94,196 @@ pub const METRICS: &[MetricInfo] = &[
         "grassroots_outpatient_share",
         "fraction",
         false,
-        AllOnly,
+        SLICES,
         "visits at village and township tiers ÷ all visits",
     ),
     m(
         "grassroots_inpatient_share",
         "fraction",
         false,
-        AllOnly,
+        SLICES,
         "admissions at village and township tiers ÷ all admissions",
     ),
     m(
         "in_region_rate",
         "fraction",
         false,
-        AllOnly,
+        ALL_ONLY,
         "visits inside the region ÷ all visits",
     ),
     m(
         "episodes",
         "episodes/year",
         true,
-        AllOnly,
+        SLICES,
         "illness episodes that reached a care decision",
     ),
     m(
         "self_care",
         "episodes/year",
         true,
-        AllOnly,
+        SLICES,
         "episodes treated at home (no visit)",
     ),
     m(
         "visits",
         "visits/year",
         true,
-        Tiers,
+        TIERS_AND_SLICES,
         "outpatient and emergency visits, referred visits included",
     ),
     m(
         "admissions",
         "admissions/year",
         true,
-        Tiers,
+        TIERS_AND_SLICES,
         "stays begun (a down-referral starts a new stay at township)",
     ),
     m(
         "discharges",
         "discharges/year",
         true,
-        Tiers,
+        TIERS,
         "stays ended, transfers down included",
     ),
     m(
         "in_bed_at_year_end",
         "patients",
         true,
-        Tiers,
+        TIERS,
         "patients occupying a bed at the end of the year",
     ),
     m(
         "waiting_at_year_end",
         "patients",
         true,
-        Tiers,
+        TIERS,
         "patients waiting for a bed at the end of the year",
     ),
     m(
         "bed_occupancy",
         "fraction",
         false,
-        Tiers,
+        TIERS,
         "occupied bed-days ÷ available bed-days (tiers with finite beds)",
     ),
     m(
         "bed_wait_days",
         "days",
         false,
-        Tiers,
+        TIERS,
         "mean wait for a bed per admission begun in the year",
     ),
     m(
         "los_days",
         "days",
         false,
-        Tiers,
+        TIERS,
         "mean length of stay of discharges in the year",
     ),
     m(
         "referrals_up",
         "referrals/year",
         true,
-        Tiers,
+        TIERS,
         "upward referrals, by the referring tier",
     ),
     m(
         "referrals_down",
         "referrals/year",
         true,
-        Tiers,
+        TIERS,
         "downward referrals, by the referring tier",
     ),
     m(
         "diversions",
         "admissions/year",
         true,
-        Tiers,
+        TIERS,
         "admissions turned away by a full tier (divert mode), by the full tier",
     ),
     m(
         "admissions_unplaced",
         "admissions/year",
         true,
-        Tiers,
+        TIERS,
         "admissions that found no bed at any higher tier (divert mode, or no tier above has beds)",
     ),
     m(
         "signing_coverage",
         "fraction",
         false,
-        Groups,
+        GROUPS,
         "residents signed with a family doctor ÷ residents, at year end",
     ),
     m(
         "signed_residents",
         "people",
         true,
-        Groups,
+        GROUPS,
         "residents signed with a family doctor at year end",
     ),
     m(
         "total_cost",
         "yuan/year",
         true,
-        Tiers,
+        TIERS_AND_SLICES,
         "outpatient plus inpatient cost of care",
     ),
     m(
         "fund_spend",
         "yuan/year",
         true,
-        Tiers,
+        TIERS_AND_SLICES,
         "insurance fund share of total_cost",
     ),
     m(
         "oop_spend",
         "yuan/year",
         true,
-        Tiers,
+        TIERS_AND_SLICES,
         "out-of-pocket share of total_cost",
     ),
     m(
         "oop_per_capita",
         "yuan/person/year",
         false,
-        AllOnly,
+        ALL_ONLY,
         "oop_spend ÷ residents",
     ),
     m(
         "cost_per_visit",
         "yuan",
         false,
-        Tiers,
+        TIERS,
         "outpatient cost ÷ visits",
     ),
     m(
         "cost_per_admission",
         "yuan",
         false,
-        Tiers,
+        TIERS,
         "inpatient cost ÷ admissions",
+    ),
+    m(
+        "bypass_share",
+        "fraction",
+        false,
+        SLICES,
+        "first contacts at county level or above ÷ first contacts, for conditions a grassroots tier can treat (emergencies excluded)",
+    ),
+    m(
+        "admissions_declined",
+        "admissions/year",
+        true,
+        TIERS,
+        "admissions a patient declined over their out-of-pocket cost, by the tier offering them",
     ),
     m(
         "programme_cost",
         "yuan/year",
         true,
-        AllOnly,
+        ALL_ONLY,
         "family-doctor signing fees",
     ),
 ];

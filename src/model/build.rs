@@ -8,6 +8,11 @@ use crate::tier::N_TIERS;
 use super::checks::*;
 use super::targets::build_targets;
 
+/// Names the outputs' breakdown columns use for something else.
+fn is_reserved_name(name: &str) -> bool {
+    matches!(name, "all" | "signed" | "unsigned") || Tier::from_name(name).is_some()
+}
+
 /// Per-tier values: present tiers take their value; a value at an absent tier is an error.
 fn per_tier<T: Copy, U: Copy + Default>(
     path: &str,
@@ -196,11 +201,11 @@ impl Model {
         let mut share_sum = 0.0;
         for (name, g) in &raw.groups {
             let p = |k: &str| format!("groups.{name}.{k}");
-            if name == "all" || Tier::from_name(name).is_some() {
+            if is_reserved_name(name) {
                 return Err(reference(
                     format!("groups.{name}"),
                     format!(
-                        "a group cannot be called `{name}`: outputs use that name for the region or a tier"
+                        "a group cannot be called `{name}`: outputs use that name for the region, a tier or a signing status"
                     ),
                 ));
             }
@@ -299,6 +304,14 @@ impl Model {
         let mut conditions = Vec::new();
         for (name, c) in &raw.conditions {
             let p = |k: &str| format!("conditions.{name}.{k}");
+            if is_reserved_name(name) || raw.groups.contains_key(name) {
+                return Err(reference(
+                    format!("conditions.{name}"),
+                    format!(
+                        "a condition cannot be called `{name}`: outputs use that name for the region, a tier, a signing status or a group"
+                    ),
+                ));
+            }
             let base = check_incidence(p("incidence_per_year"), c.incidence_per_year)?;
             let mut incidence = vec![base; groups.len()];
             for (gname, &v) in &c.incidence_per_year_by_group {
@@ -562,7 +575,29 @@ impl Model {
             } else {
                 None
             },
+            village_cost_per_yuan: check_utility(
+                "behaviour.village_cost_per_yuan",
+                b.village_cost_per_yuan,
+            )?,
+            admission_acceptance_utility: if b.admission_decline_enabled {
+                Some(check_utility(
+                    "behaviour.admission_acceptance_utility",
+                    b.admission_acceptance_utility,
+                )?)
+            } else {
+                None
+            },
+            supply_induced_admissions: check_at_most(
+                "behaviour.supply_induced_admissions",
+                b.supply_induced_admissions,
+                100.0,
+                "per unit of free-bed share",
+            )?,
         };
+        let trends = Trends::from_raw(raw)?;
+        let mut conditions = conditions;
+        let mut referral = referral;
+        trends::apply_price_index(raw, &mut conditions, &mut referral)?;
 
         let targets = build_targets(raw, &run, &present)?;
 
@@ -579,6 +614,7 @@ impl Model {
             referral,
             signing,
             behaviour,
+            trends,
             targets,
         })
     }

@@ -37,7 +37,7 @@ pub(super) fn check_at_most(
     } else {
         Err(out_of_range(
             path,
-            &format!("a value from 0 to {max} {unit}"),
+            format!("a value from 0 to {max} {unit}").trim_end(),
             x,
         ))
     }

@@ -8,9 +8,11 @@ mod build;
 mod checks;
 mod plan;
 mod targets;
+mod trends;
 
 pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
+pub use trends::Trends;
 
 use crate::scenario::raw::{
     Area, Care, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull,
@@ -47,6 +49,8 @@ pub struct Model {
     pub signing: Signing,
     /// Choice-model coefficients.
     pub behaviour: Behaviour,
+    /// Yearly growth of prices, incomes and tier qualities.
+    pub trends: Trends,
     /// Targets to judge.
     pub targets: Vec<Target>,
 }
@@ -295,6 +299,12 @@ pub struct Behaviour {
     pub wait_per_day: f64,
     /// Self-treatment utility, if that option exists.
     pub self_care_utility: Option<f64>,
+    /// Extra utility per yuan out of pocket at village clinics.
+    pub village_cost_per_yuan: f64,
+    /// Utility of accepting an admission before its price, if patients may decline.
+    pub admission_acceptance_utility: Option<f64>,
+    /// Relative rise of the admission probability per unit of free-bed share.
+    pub supply_induced_admissions: f64,
 }
 
 /// A target to judge after a run.

@@ -104,6 +104,9 @@ impl Plan {
                 source: sources.join("; "),
             });
         }
+        if epochs.iter().any(|e| e.model.trends.is_active()) {
+            epochs = with_yearly_trends(epochs, run.horizon_days);
+        }
         Ok(Plan { epochs })
     }
 
@@ -111,6 +114,30 @@ impl Plan {
     pub fn base(&self) -> &Model {
         &self.epochs[0].model
     }
+}
+
+/// Adds an epoch at every 1 January of the run (after the first) that no timeline change starts
+/// on, and applies each epoch's trends for the year it starts in.
+fn with_yearly_trends(epochs: Vec<Epoch>, horizon_days: f64) -> Vec<Epoch> {
+    let mut out: Vec<Epoch> = Vec::with_capacity(epochs.len());
+    for (i, e) in epochs.iter().enumerate() {
+        out.push(e.clone());
+        let end = epochs.get(i + 1).map_or(horizon_days, |n| n.start_day);
+        let mut k = (e.start_day.max(0.0) / super::DAYS_PER_YEAR).floor() + 1.0;
+        while k * super::DAYS_PER_YEAR < end {
+            out.push(Epoch {
+                start_day: k * super::DAYS_PER_YEAR,
+                model: e.model.clone(),
+                source: "yearly trends".to_string(),
+            });
+            k += 1.0;
+        }
+    }
+    for e in &mut out {
+        let years = (e.start_day.max(0.0) / super::DAYS_PER_YEAR).floor() as u32;
+        e.model.apply_trends(years);
+    }
+    out
 }
 
 fn check_same_structure(a: &Model, b: &Model) -> Result<(), String> {

@@ -2,7 +2,7 @@
 
 use super::checks::*;
 use super::{DAYS_PER_YEAR, RunSettings, Target};
-use crate::metrics::catalog::{self, Breakdowns};
+use crate::metrics::catalog;
 use crate::scenario::raw::{RawScenario, TargetBasis};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::{N_TIERS, Tier};
@@ -28,18 +28,14 @@ pub(super) fn build_targets(
                 format!("unknown metric `{}`{hint}", t.metric),
             ));
         };
+        let b = info.breakdowns;
         let ok_key = t.tier == "all"
-            || match info.breakdowns {
-                Breakdowns::AllOnly => false,
-                Breakdowns::Tiers => Tier::from_name(&t.tier).is_some_and(|x| present[x.index()]),
-                Breakdowns::Groups => raw.groups.contains_key(&t.tier),
-            };
+            || (b.tiers && Tier::from_name(&t.tier).is_some_and(|x| present[x.index()]))
+            || (b.groups && raw.groups.contains_key(&t.tier))
+            || (b.conditions && raw.conditions.contains_key(&t.tier))
+            || (b.signing && (t.tier == "signed" || t.tier == "unsigned"));
         if !ok_key {
-            let what = match info.breakdowns {
-                Breakdowns::AllOnly => "\"all\"".to_string(),
-                Breakdowns::Tiers => "\"all\" or a tier defined in [tiers]".to_string(),
-                Breakdowns::Groups => "\"all\" or a group defined in [groups]".to_string(),
-            };
+            let what = b.describe();
             return Err(reference(
                 p("tier"),
                 format!(

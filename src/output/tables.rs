@@ -28,55 +28,62 @@ pub fn bands_csv(header: &[&str], rows: impl Iterator<Item = (Vec<String>, Band)
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// The `year,metric,tier` columns of a yearly row.
-pub fn row_labels(model: &Model, (year, metric, key): &RowKey) -> [String; 3] {
-    [
-        year.to_string(),
-        METRICS[*metric].name.to_string(),
-        key.label(model),
-    ]
+/// The header of a yearly row's leading columns: `year,metric,tier,group,condition,signing`.
+pub const ROW_COLUMNS: [&str; 6] = ["year", "metric", "tier", "group", "condition", "signing"];
+
+/// The `year,metric,tier,group,condition,signing` columns of a yearly row.
+pub fn row_labels(model: &Model, (year, metric, key): &RowKey) -> Vec<String> {
+    let mut row = vec![year.to_string(), METRICS[*metric].name.to_string()];
+    row.extend(key.columns(model));
+    row
 }
 
-/// metrics.csv: `year,metric,tier,mean,sd,p5,p50,p95`.
+/// metrics.csv: `year,metric,tier,group,condition,signing,mean,sd,p5,p50,p95`.
 pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
-    let rows = bands
-        .iter()
-        .map(|(k, b)| (row_labels(model, k).to_vec(), *b));
-    bands_csv(&["year", "metric", "tier"], rows)
+    let rows = bands.iter().map(|(k, b)| (row_labels(model, k), *b));
+    bands_csv(&ROW_COLUMNS, rows)
 }
 
-/// metrics_monthly.csv: `year,month,metric,tier,mean,sd,p5,p50,p95` (flows per month).
+/// metrics_monthly.csv: `year,month,metric,tier,group,condition,signing,mean,sd,p5,p50,p95`
+/// (flows per month).
 pub fn monthly_metrics_csv(model: &Model, bands: &BTreeMap<MonthKey, Band>) -> Vec<u8> {
     let rows = bands.iter().map(|((year, month, metric, key), b)| {
-        (
-            vec![
-                year.to_string(),
-                month.to_string(),
-                METRICS[*metric].name.to_string(),
-                key.label(model),
-            ],
-            *b,
-        )
+        let mut row = vec![
+            year.to_string(),
+            month.to_string(),
+            METRICS[*metric].name.to_string(),
+        ];
+        row.extend(key.columns(model));
+        (row, *b)
     });
-    bands_csv(&["year", "month", "metric", "tier"], rows)
+    let mut header = vec!["year", "month"];
+    header.extend(&ROW_COLUMNS[1..]);
+    bands_csv(&header, rows)
 }
 
-/// replications.csv: `replication,year,metric,tier,value`.
+/// replications.csv: `replication,year,metric,tier,group,condition,signing,value`.
 pub fn replications_csv(
     model: &Model,
     replications: &[u32],
     values: &[Vec<MetricValue>],
 ) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["replication", "year", "metric", "tier", "value"])
+    let mut header = vec!["replication"];
+    header.extend(ROW_COLUMNS);
+    header.push("value");
+    w.write_record(&header)
         .expect("writing to memory cannot fail");
     for (r, vals) in replications.iter().zip(values) {
         for v in vals {
+            let [tier, group, condition, signing] = v.breakdown.columns(model);
             w.write_record([
                 r.to_string(),
                 v.year.to_string(),
                 METRICS[v.metric].name.to_string(),
-                v.breakdown.label(model),
+                tier,
+                group,
+                condition,
+                signing,
                 num(v.value),
             ])
             .expect("writing to memory cannot fail");

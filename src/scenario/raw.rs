@@ -42,6 +42,12 @@ pub struct RawScenario {
     /// Coefficients of the tier-choice model.
     #[serde(default)]
     pub behaviour: RawBehaviour,
+    /// Price levels and their growth.
+    #[serde(default)]
+    pub prices: RawPrices,
+    /// Yearly trends other than prices.
+    #[serde(default)]
+    pub trends: RawTrends,
     /// Dated parameter changes, in any order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<RawPolicyChange>,
@@ -209,6 +215,9 @@ pub struct RawTier {
     /// Travel time for rural residents, minutes.
     #[serde(default)]
     pub travel_minutes_rural: f64,
+    /// Growth of perceived quality per year from the start year on (investment, reputation).
+    #[serde(default)]
+    pub quality_growth_per_year: f64,
     /// Whether care here counts as inside the region for `in_region_rate` (default: every tier
     /// but out_of_region). A county scenario sets `tertiary.in_region = false` to measure the
     /// in-county rate.

@@ -283,7 +283,8 @@ fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
     let mut rows = Rows::new();
     for r in all {
         if let Some(k) = reps.iter().position(|&x| x == r.replication) {
-            rows.entry((r.year, r.metric, r.tier))
+            let key = r.key().to_string();
+            rows.entry((r.year, r.metric, key))
                 .or_default()
                 .push((k, r.value));
         }
@@ -303,7 +304,7 @@ fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
         "scenario",
         "year",
         "metric",
-        "tier",
+        "breakdown",
         "mean",
         "sd",
         "p5",

@@ -420,7 +420,7 @@ fn load_point(
             year: r.year,
             month: 0,
             metric: catalog::metric(&r.metric)?.0,
-            breakdown: Breakdown::parse(&r.tier, model)?,
+            breakdown: Breakdown::parse(r.key(), model)?,
             value: r.value,
         });
     }
@@ -471,7 +471,7 @@ fn sweep_csv(paths: &[String], summaries: &[PointSummary]) -> Vec<u8> {
     let header: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .chain(["year", "metric", "tier"])
+        .chain(tables::ROW_COLUMNS)
         .collect();
     tables::bands_csv(
         &header,

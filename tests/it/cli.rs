@@ -51,7 +51,7 @@ fn run_writes_every_result_file_and_same_numbers_on_any_thread_count() {
     let b = std::fs::read(out("2").join("metrics.csv")).unwrap();
     assert_eq!(a, b, "metrics.csv differs between 1 and 2 threads");
     let head = String::from_utf8(a).unwrap();
-    assert!(head.starts_with("year,metric,tier,mean,sd,p5,p50,p95\n"));
+    assert!(head.starts_with("year,metric,tier,group,condition,signing,mean,sd,p5,p50,p95\n"));
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out("1").join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["targets"].as_array().unwrap().len(), 2);

@@ -38,7 +38,7 @@ fn sweep_writes_every_grid_point_and_a_rerun_resumes_without_rerunning() {
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(header.starts_with(
-        "schemes.residents.outpatient.village.rate,behaviour.habit,year,metric,tier,mean,sd,p5,p50,p95"
+        "schemes.residents.outpatient.village.rate,behaviour.habit,year,metric,tier,group,condition,signing,mean,sd,p5,p50,p95"
     ));
     let mut grid: Vec<String> = csv
         .lines()

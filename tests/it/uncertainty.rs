@@ -56,9 +56,9 @@ fn each_replication_draws_its_own_values_reproducibly() {
 fn sd_of(metrics_csv: &str, year: &str, metric: &str) -> f64 {
     let line = metrics_csv
         .lines()
-        .find(|l| l.starts_with(&format!("{year},{metric},all,")))
+        .find(|l| l.starts_with(&format!("{year},{metric},all,all,all,all,")))
         .unwrap();
-    line.split(',').nth(4).unwrap().parse().unwrap()
+    line.split(',').nth(7).unwrap().parse().unwrap()
 }
 
 #[test]

@@ -260,6 +260,52 @@ pub struct RawBehaviour {
     /// Utility of self-treatment when enabled.
     #[serde(default)]
     pub self_care_utility: f64,
+    /// Extra utility per yuan out of pocket at village clinics (their own-price response).
+    #[serde(default)]
+    pub village_cost_per_yuan: f64,
+    /// Whether a patient may decline an admission over its out-of-pocket cost.
+    #[serde(default)]
+    pub admission_decline_enabled: bool,
+    /// Utility of accepting an admission before its price (a logit with the inpatient cost).
+    #[serde(default)]
+    pub admission_acceptance_utility: f64,
+    /// Relative rise of the admission probability per unit of free-bed share at the tier.
+    #[serde(default)]
+    pub supply_induced_admissions: f64,
+}
+
+/// Price levels: every tier's costs of a care type are multiplied by its index.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrices {
+    /// Multiplier of every outpatient cost.
+    #[serde(default = "one")]
+    pub outpatient_index: f64,
+    /// Multiplier of every inpatient cost (and recovery days).
+    #[serde(default = "one")]
+    pub inpatient_index: f64,
+    /// Nominal price growth per year from the start year on (both indices).
+    #[serde(default)]
+    pub growth_per_year: f64,
+}
+
+impl Default for RawPrices {
+    fn default() -> Self {
+        RawPrices {
+            outpatient_index: 1.0,
+            inpatient_index: 1.0,
+            growth_per_year: 0.0,
+        }
+    }
+}
+
+/// Yearly trends other than prices.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrends {
+    /// Nominal income growth per year: the weight on each yuan falls in proportion.
+    #[serde(default)]
+    pub income_growth_per_year: f64,
 }
 
 fn default_cost_coef() -> f64 {
@@ -304,6 +350,10 @@ impl Default for RawBehaviour {
             wait_per_day: default_wait_coef(),
             self_care_enabled: false,
             self_care_utility: 0.0,
+            village_cost_per_yuan: 0.0,
+            admission_decline_enabled: false,
+            admission_acceptance_utility: 0.0,
+            supply_induced_admissions: 0.0,
         }
     }
 }
