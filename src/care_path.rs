@@ -4,16 +4,19 @@
 //! [`inpatient_bill`], so they cannot disagree on who pays what.
 //!
 //! A path: a visit at the first tier; when that tier is below the condition's lowest capable
-//! tier, a referral up and a second visit there; then, perhaps, an admission at the treating
-//! tier, billed with the deductible and rate of how the patient arrived.
+//! tier, a referral up and a second visit there; for a complex case (probability
+//! `referral.up_referral_probability` of the treating tier), a referral one tier further up and a
+//! visit there; then, perhaps, an admission at the treating tier, billed with the deductible and
+//! rate of how the patient arrived. A patient bound by a first-contact rule that withholds
+//! reimbursement arrives above the gate as [`Arrival::Bypassed`] (the fund pays nothing).
 
 use crate::insurance::{self, Arrival, Split};
 use crate::model::Model;
-use crate::scenario::raw::Care;
+use crate::scenario::raw::{Care, FirstContactRule};
 use crate::tier::Tier;
 
 /// Where an episode's care happens once the first tier is chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CarePath {
     /// The first tier and how the patient arrived there (on their own, or as an emergency).
     pub first: (Tier, Arrival),
@@ -23,32 +26,47 @@ pub struct CarePath {
     pub treating: Tier,
     /// How the patient arrived at the treating tier.
     pub arrival: Arrival,
+    /// The tier a complex case is referred on to from the treating tier, and the probability.
+    pub escalation: Option<(Tier, f64)>,
 }
 
 impl CarePath {
-    /// The path of condition `condition` from `first`, for an emergency or not.
-    pub fn of(model: &Model, condition: usize, first: Tier) -> CarePath {
+    /// The path of condition `condition` from `first`; `bound` says whether the episode is
+    /// bound by the scenario's first-contact rule.
+    pub fn of(model: &Model, condition: usize, first: Tier, bound: bool) -> CarePath {
         let cond = &model.conditions[condition];
+        let rf = &model.referral;
         let own = if cond.emergency {
             Arrival::Emergency
+        } else if bound
+            && rf.first_contact_rule == FirstContactRule::NoReimbursement
+            && first > rf.first_contact_gate
+        {
+            Arrival::Bypassed
         } else {
             Arrival::Unreferred
         };
-        if first < cond.lowest_tier {
+        let (referred_to, treating, arrival) = if first < cond.lowest_tier {
             let arrival = Arrival::ReferredUp { from: first };
-            CarePath {
-                first: (first, own),
-                referred_to: Some(cond.lowest_tier),
-                treating: cond.lowest_tier,
-                arrival,
-            }
+            (Some(cond.lowest_tier), cond.lowest_tier, arrival)
         } else {
-            CarePath {
-                first: (first, own),
-                referred_to: None,
-                treating: first,
-                arrival: own,
-            }
+            (None, first, own)
+        };
+        let p = rf.up_referral_probability[treating];
+        let escalation = (p > 0.0)
+            .then(|| {
+                Tier::ALL[treating.index() + 1..]
+                    .iter()
+                    .find(|t| model.tiers[**t].is_some())
+                    .map(|&t| (t, p))
+            })
+            .flatten();
+        CarePath {
+            first: (first, own),
+            referred_to,
+            treating,
+            arrival,
+            escalation,
         }
     }
 }
@@ -136,10 +154,14 @@ pub struct ExpectedOutOfPocket {
     pub outpatient_yuan: f64,
     /// The admission's out-of-pocket part times the admission probability.
     pub inpatient_yuan: f64,
+    /// The admissions the path may lead to: (probability, out-of-pocket cost if admitted), at
+    /// the treating tier and, for a complex case referred on, at the next tier.
+    pub admissions: [(f64, f64); 2],
 }
 
 /// Expected out-of-pocket cost of the path that starts at `first`, at mean prices, for a person
-/// at `progress_yuan` of their outpatient deductible with `fund_paid_yuan` paid by the fund.
+/// at `progress_yuan` of their outpatient deductible with `fund_paid_yuan` paid by the fund
+/// (`bound`: by the first-contact rule).
 pub fn expected_out_of_pocket(
     model: &Model,
     group: usize,
@@ -147,9 +169,10 @@ pub fn expected_out_of_pocket(
     first: Tier,
     progress_yuan: f32,
     fund_paid_yuan: f32,
+    bound: bool,
 ) -> ExpectedOutOfPocket {
     let cond = &model.conditions[condition];
-    let path = CarePath::of(model, condition, first);
+    let path = CarePath::of(model, condition, first, bound);
     let (mut progress, mut fund) = (progress_yuan, fund_paid_yuan);
     let mut visit = |tier: Tier, arrival: Arrival| {
         let cost = cond.outpatient_cost_yuan[tier];
@@ -169,15 +192,29 @@ pub fn expected_out_of_pocket(
     if let Some(up) = path.referred_to {
         outpatient += visit(up, path.arrival);
     }
-    let p_admit = cond.admission_probability[path.treating];
-    let inpatient = if p_admit > 0.0 {
-        p_admit
-            * admission_out_of_pocket(model, group, condition, path.treating, path.arrival, 0.0)
-    } else {
-        0.0
+    let admission = |tier: Tier, arrival: Arrival| {
+        let p_admit = cond.admission_probability[tier];
+        if p_admit > 0.0 {
+            let oop = admission_out_of_pocket(model, group, condition, tier, arrival, 0.0);
+            (p_admit, oop)
+        } else {
+            (0.0, 0.0)
+        }
     };
+    let mut admissions = [admission(path.treating, path.arrival), (0.0, 0.0)];
+    if let Some((next, p)) = path.escalation {
+        let arrival = Arrival::ReferredUp {
+            from: path.treating,
+        };
+        outpatient += p * visit(next, arrival);
+        let (p_next, oop_next) = admission(next, arrival);
+        admissions[0].0 *= 1.0 - p;
+        admissions[1] = (p * p_next, oop_next);
+    }
+    let inpatient = admissions.iter().map(|(p, oop)| p * oop).sum();
     ExpectedOutOfPocket {
         outpatient_yuan: outpatient,
         inpatient_yuan: inpatient,
+        admissions,
     }
 }

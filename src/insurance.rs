@@ -9,6 +9,7 @@
 //!   referral may pay none.
 //! - **Caps** limit the fund's payments per person per year, per care type.
 //! - **Penalties** cut the rate by points when care was not referred (floored at 0).
+//! - **First-contact rules** withholding reimbursement pay nothing for care bypassing the gate.
 //!
 //! The fund share is computed first and out-of-pocket is the rest, so fund + oop = cost.
 
@@ -31,12 +32,15 @@ pub enum Arrival {
     ReferredDown,
     /// An emergency: exempt from referral penalties, full deductible.
     Emergency,
+    /// Came on their own above the gate of a first-contact rule that withholds reimbursement:
+    /// the fund pays nothing.
+    Bypassed,
 }
 
 impl Arrival {
     /// Whether the arrival is exempt from unreferred-care penalties (referred or emergency).
     pub fn is_referred(self) -> bool {
-        self != Arrival::Unreferred
+        !matches!(self, Arrival::Unreferred | Arrival::Bypassed)
     }
 }
 
@@ -79,6 +83,9 @@ pub fn rate_for(
     tier: Tier,
     arrival: Arrival,
 ) -> f64 {
+    if arrival == Arrival::Bypassed {
+        return 0.0;
+    }
     let c = care as usize;
     effective_rate(
         scheme.rate_by_condition[condition][c][tier],

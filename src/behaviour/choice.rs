@@ -21,9 +21,9 @@
 //! per state; the cache is cleared when parameters or last year's waits change. An episode then
 //! costs one table lookup and one uniform draw instead of five exponentials.
 
-use crate::care_path::expected_out_of_pocket;
+use crate::care_path::{ExpectedOutOfPocket, expected_out_of_pocket};
 use crate::model::Model;
-use crate::scenario::raw::Area;
+use crate::scenario::raw::{Area, FirstContactRule};
 use crate::tier::{N_TIERS, PerTier, Tier};
 
 /// Marker for "no tier" in compact person state.
@@ -43,6 +43,8 @@ pub struct ChoiceTable {
     cap_steps: Vec<Vec<f32>>,
     n_deductible_bands: usize,
     n_cap_bands: usize,
+    /// 2 when a first-contact rule splits episodes into bound and free, else 1.
+    n_rule_states: usize,
     expected_wait_days: PerTier<f64>,
     cumulative: Vec<[f32; N_OPTIONS]>,
 }
@@ -62,6 +64,8 @@ pub struct Chooser {
     pub outpatient_progress_yuan: f32,
     /// Outpatient fund payments so far this year, yuan.
     pub outpatient_fund_paid_yuan: f32,
+    /// Whether this episode is bound by the scenario's first-contact rule.
+    pub bound: bool,
 }
 
 fn band(steps: &[f32], x: f32) -> usize {
@@ -77,6 +81,7 @@ impl ChoiceTable {
             cap_steps: Vec::new(),
             n_deductible_bands: 1,
             n_cap_bands: 1,
+            n_rule_states: 1,
             expected_wait_days: PerTier::splat(0.0),
             cumulative: Vec::new(),
         };
@@ -112,13 +117,19 @@ impl ChoiceTable {
             .unwrap_or(0);
         self.n_cap_bands = 1 + self.cap_steps.iter().map(Vec::len).max().unwrap_or(0);
         self.n_conditions = model.conditions.len();
+        self.n_rule_states = if model.referral.has_first_contact_rule() {
+            2
+        } else {
+            1
+        };
         self.expected_wait_days = expected_wait_days;
         let n = model.groups.len()
             * self.n_conditions
             * SIGNED_STATES
             * HABIT_STATES
             * self.n_deductible_bands
-            * self.n_cap_bands;
+            * self.n_cap_bands
+            * self.n_rule_states;
         self.cumulative.clear();
         self.cumulative.resize(n, [NOT_COMPUTED; N_OPTIONS]);
     }
@@ -145,13 +156,15 @@ impl ChoiceTable {
         } else {
             2 * who.last_tier as usize + who.bad_experience as usize
         };
-        let idx = ((((who.group * self.n_conditions + condition) * SIGNED_STATES + s)
+        let idx = (((((who.group * self.n_conditions + condition) * SIGNED_STATES + s)
             * HABIT_STATES
             + h)
             * self.n_deductible_bands
             + d)
             * self.n_cap_bands
-            + f;
+            + f)
+            * self.n_rule_states
+            + (who.bound && self.n_rule_states == 2) as usize;
         if self.cumulative[idx][N_OPTIONS - 1] == NOT_COMPUTED {
             let p = self.probabilities(model, who, condition, d, f);
             let mut acc = 0.0;
@@ -214,6 +227,28 @@ impl ChoiceTable {
     }
 }
 
+/// What the admissions a path may lead to weigh in the choice of its first tier. Without the
+/// option to decline, the expected out-of-pocket cost times the inpatient weight. With it, the
+/// expected value of the accept-or-decline choice (its logsum, the nested-logit inclusive value,
+/// less that of a free admission): a patient who would decline an unaffordable admission does
+/// not weigh its whole bill when choosing where to go first.
+fn admission_utility(b: &crate::model::Behaviour, oop: &ExpectedOutOfPocket) -> f64 {
+    let logsum = |v: f64| v.max(0.0) + (-v.abs()).exp().ln_1p();
+    match b.acceptance_utility(0.0) {
+        None => b.inpatient_cost_per_yuan * oop.inpatient_yuan,
+        Some(free) => {
+            let free = logsum(free);
+            oop.admissions
+                .iter()
+                .map(|&(p, yuan)| {
+                    let accept = b.acceptance_utility(yuan).expect("declining is enabled");
+                    p * (logsum(accept) - free)
+                })
+                .sum()
+        }
+    }
+}
+
 /// Systematic utility of choosing `tier` first.
 pub fn utility(
     model: &Model,
@@ -229,6 +264,13 @@ pub fn utility(
     let supply = model.tiers[tier]
         .as_ref()
         .expect("utility is only asked for present tiers");
+    let rf = &model.referral;
+    if who.bound
+        && rf.first_contact_rule == FirstContactRule::Refuse
+        && tier > rf.first_contact_gate
+    {
+        return f64::NEG_INFINITY;
+    }
     let area = model.groups[who.group].area;
     let minutes = supply.travel_minutes[(area == Area::Rural) as usize];
     let treating = tier.max(cond.lowest_tier);
@@ -240,8 +282,9 @@ pub fn utility(
         tier,
         progress_yuan,
         fund_paid_yuan,
+        who.bound,
     );
-    u += b.cost_per_yuan * oop.outpatient_yuan + b.inpatient_cost_per_yuan * oop.inpatient_yuan;
+    u += b.cost_per_yuan * oop.outpatient_yuan + admission_utility(b, &oop);
     if tier == Tier::Village {
         u += b.village_cost_per_yuan * oop.outpatient_yuan;
     }

@@ -75,8 +75,9 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
     for metric in &info.chart_metrics {
         let k = display_scale(metric);
         let find = |s: &str, y: i32| {
-            rows.iter()
-                .find(|r| r.scenario == s && r.year == y && r.metric == *metric && r.breakdown == "all")
+            rows.iter().find(|r| {
+                r.scenario == s && r.year == y && r.metric == *metric && r.breakdown == "all"
+            })
         };
         let levels = info
             .scenarios

@@ -101,6 +101,7 @@ impl Sim<'_> {
                 0.0
             }
         }));
+        self.adjust_admission_thresholds();
         if self.year_index >= 0 {
             self.years.push(self.tally.clone());
         } else if self.year_index == -1 {

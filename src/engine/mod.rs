@@ -143,6 +143,8 @@ struct Sim<'a> {
     tally: YearTally,
     years: Vec<YearTally>,
     expected_wait_days: PerTier<f64>,
+    /// Each tier's admission multiplier (supply-induced admissions), adjusted at year ends.
+    admission_multiplier: [f64; N_TIERS],
     in_bed_at_start: [u64; N_TIERS],
     waiting_at_start: [u64; N_TIERS],
 }
@@ -205,6 +207,7 @@ impl<'a> Sim<'a> {
             },
             years: Vec::with_capacity(run.years as usize),
             expected_wait_days: PerTier::splat(0.0),
+            admission_multiplier: [1.0; N_TIERS],
             in_bed_at_start: [0; N_TIERS],
             waiting_at_start: [0; N_TIERS],
         };
@@ -304,7 +307,16 @@ impl<'a> Sim<'a> {
         let model = self.model();
         let cond = &model.conditions[c];
         let person = self.people[idx as usize];
-        let u: f64 = self.choice_rng.random();
+        let mut u: f64 = self.choice_rng.random();
+        // One uniform serves both the first-contact rule and the choice: the part below the
+        // compliance share binds the episode, and each part is rescaled to [0, 1).
+        let rf = &model.referral;
+        let bound = rf.has_first_contact_rule() && !cond.emergency && {
+            let c = rf.first_contact_compliance;
+            let inside = u < c;
+            u = if inside { u / c } else { (u - c) / (1.0 - c) };
+            inside
+        };
         self.tally.episodes += 1;
         let first = if cond.emergency {
             let area = (model.groups[g].area == Area::Rural) as usize;
@@ -317,6 +329,7 @@ impl<'a> Sim<'a> {
                 bad_experience: person.bad_experience(),
                 outpatient_progress_yuan: person.outpatient_progress_yuan,
                 outpatient_fund_paid_yuan: person.outpatient_fund_paid_yuan,
+                bound,
             };
             self.choice.choose(model, &who, c, u)
         };
@@ -334,13 +347,21 @@ impl<'a> Sim<'a> {
                 s.bypassed += bypassed as u64;
             });
         }
-        let path = CarePath::of(model, c, first);
+        let path = CarePath::of(model, c, first, bound);
         self.outpatient_visit(idx, c, path.first.0, path.first.1);
         if let Some(up) = path.referred_to {
             self.tally.tiers[first.index()].referrals_up += 1;
             self.outpatient_visit(idx, c, up, path.arrival);
         }
-        let (tier, arrival) = (path.treating, path.arrival);
+        let (mut tier, mut arrival) = (path.treating, path.arrival);
+        if let Some((next, p)) = path.escalation
+            && self.clinical_rng.random::<f64>() < p
+        {
+            self.tally.tiers[tier.index()].referrals_up += 1;
+            arrival = Arrival::ReferredUp { from: tier };
+            self.outpatient_visit(idx, c, next, arrival);
+            tier = next;
+        }
         self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
         let admit: f64 = self.clinical_rng.random();
         if admit < self.admission_probability(c, tier) {

@@ -87,7 +87,6 @@ const fn m(
     }
 }
 
-
 /// Every metric, in output order.
 pub const METRICS: &[MetricInfo] = &[
     m(

@@ -297,7 +297,8 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
             };
             push(Breakdown::All, v);
         }
-        let by_signing_programme = info.name == "signing_coverage" || info.name == "signed_residents";
+        let by_signing_programme =
+            info.name == "signing_coverage" || info.name == "signed_residents";
         if !by_signing_programme {
             for (key, s) in &slices {
                 if key.is_reported_by(b) {

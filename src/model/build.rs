@@ -14,7 +14,7 @@ fn is_reserved_name(name: &str) -> bool {
 }
 
 /// Per-tier values: present tiers take their value; a value at an absent tier is an error.
-fn per_tier<T: Copy, U: Copy + Default>(
+pub(super) fn per_tier<T: Copy, U: Copy + Default>(
     path: &str,
     raw: &RawPerTier<T>,
     present: &[bool; N_TIERS],
@@ -153,7 +153,8 @@ impl Model {
                     Some(n.min(u32::MAX as f64) as u32)
                 };
                 tiers[t] = Some(TierSupply {
-                    quality: check_utility(p("quality"), rt.quality)?,
+                    quality: check_utility(p("quality"), rt.quality)?
+                        + check_utility(p("quality_change"), rt.quality_change)?,
                     beds_per_1000,
                     beds,
                     travel_minutes: [
@@ -171,6 +172,13 @@ impl Model {
                         )?,
                     ],
                     in_region: rt.in_region.unwrap_or(t.is_in_region()),
+                    target_occupancy: match check_fraction(
+                        p("target_occupancy"),
+                        rt.target_occupancy,
+                    )? {
+                        0.0 => None,
+                        x => Some(x),
+                    },
                 });
             }
         }
@@ -480,66 +488,7 @@ impl Model {
             });
         }
 
-        let rf = &raw.referral;
-        let referral = Referral {
-            gatekeeping: rf.gatekeeping,
-            gatekeeping_care: rf.gatekeeping_care,
-            gatekeeping_rate_cut: check_fraction(
-                "referral.gatekeeping_rate_cut",
-                rf.gatekeeping_rate_cut,
-            )?,
-            referred_bed_priority: rf.referred_bed_priority,
-            when_beds_full: rf.when_beds_full,
-            down_referral_probability: per_tier(
-                "referral.down_referral_probability",
-                &rf.down_referral_probability,
-                &present,
-                |pp, v| {
-                    let p = check_fraction(pp, v)?;
-                    let grassroots = pp.ends_with(".village") || pp.ends_with(".township");
-                    if grassroots && p > 0.0 {
-                        return Err(out_of_range(
-                            pp,
-                            "0: down-referral is from county, tertiary or out_of_region to township",
-                            p,
-                        ));
-                    }
-                    Ok(p)
-                },
-            )?,
-            down_referral_at_stay_fraction: {
-                let f = rf.down_referral_at_stay_fraction;
-                if f > 0.0 && f < 1.0 {
-                    f
-                } else {
-                    return Err(out_of_range(
-                        "referral.down_referral_at_stay_fraction",
-                        "a fraction strictly between 0 and 1",
-                        f,
-                    ));
-                }
-            },
-            rehab_cost_per_day_yuan: check_at_most_yuan(
-                "referral.rehab_cost_per_day_yuan",
-                rf.rehab_cost_per_day_yuan,
-            )?,
-            chronic_down_referral_probability: check_fraction(
-                "referral.chronic_down_referral_probability",
-                rf.chronic_down_referral_probability,
-            )?,
-        };
-        if referral
-            .down_referral_probability
-            .0
-            .iter()
-            .any(|&p| p > 0.0)
-            && !present[Tier::Township.index()]
-        {
-            return Err(reference(
-                "referral.down_referral_probability",
-                "down-referral needs a `township` tier to receive patients".into(),
-            ));
-        }
+        let referral = super::referral::build_referral(raw, &present)?;
         let signing = Signing {
             fee_yuan_per_signed_per_year: check_at_most(
                 "signing.fee_yuan_per_signed_per_year",
@@ -587,11 +536,9 @@ impl Model {
             } else {
                 None
             },
-            supply_induced_admissions: check_at_most(
-                "behaviour.supply_induced_admissions",
-                b.supply_induced_admissions,
-                100.0,
-                "per unit of free-bed share",
+            admission_adjustment_per_year: check_fraction(
+                "behaviour.admission_adjustment_per_year",
+                b.admission_adjustment_per_year,
             )?,
         };
         let trends = Trends::from_raw(raw)?;

@@ -7,6 +7,7 @@
 mod build;
 mod checks;
 mod plan;
+mod referral;
 mod targets;
 mod trends;
 
@@ -15,7 +16,8 @@ pub use plan::{Epoch, Plan};
 pub use trends::Trends;
 
 use crate::scenario::raw::{
-    Area, Care, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull,
+    Area, Care, FirstContactRule, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible,
+    WhenBedsFull,
 };
 use crate::tier::{PerTier, Tier};
 
@@ -185,6 +187,8 @@ pub struct TierSupply {
     pub travel_minutes: [f64; 2],
     /// Counts as inside the region for the in-region rate.
     pub in_region: bool,
+    /// Occupancy the tier fills its beds towards, if admissions follow beds.
+    pub target_occupancy: Option<f64>,
 }
 
 /// Benefits for one care type at one tier.
@@ -255,9 +259,22 @@ pub struct Referral {
     pub rehab_cost_per_day_yuan: f64,
     /// Probability a chronic follow-up at county or above refers the patient down.
     pub chronic_down_referral_probability: f64,
+    /// What a first-contact rule does to unreferred care above the gate.
+    pub first_contact_rule: FirstContactRule,
+    /// The highest tier a patient bound by the rule may visit unreferred.
+    pub first_contact_gate: Tier,
+    /// Share of non-emergency episodes the rule binds.
+    pub first_contact_compliance: f64,
+    /// Probability that a patient treated at a tier is referred one tier up.
+    pub up_referral_probability: PerTier<f64>,
 }
 
 impl Referral {
+    /// Whether a first-contact rule exists and binds some episodes.
+    pub fn has_first_contact_rule(&self) -> bool {
+        self.first_contact_rule != FirstContactRule::None && self.first_contact_compliance > 0.0
+    }
+
     /// The gatekeeping rate cut that applies to `care`, if gatekeeping covers it.
     pub fn gatekeeping_cut(&self, care: Care) -> Option<f64> {
         (self.gatekeeping && self.gatekeeping_care.covers(care))
@@ -303,8 +320,8 @@ pub struct Behaviour {
     pub village_cost_per_yuan: f64,
     /// Utility of accepting an admission before its price, if patients may decline.
     pub admission_acceptance_utility: Option<f64>,
-    /// Relative rise of the admission probability per unit of free-bed share.
-    pub supply_induced_admissions: f64,
+    /// Share of the gap to a tier's target occupancy closed each year by admitting more or less.
+    pub admission_adjustment_per_year: f64,
 }
 
 /// A target to judge after a run.
@@ -328,6 +345,15 @@ pub struct Target {
     pub base_year: Option<i32>,
     /// Source clause.
     pub source: String,
+}
+
+impl Behaviour {
+    /// Utility of accepting an admission whose out-of-pocket cost is `oop_yuan`, against 0 for
+    /// declining, if patients may decline: the same weight per yuan as in the choice of tier.
+    pub fn acceptance_utility(&self, oop_yuan: f64) -> Option<f64> {
+        self.admission_acceptance_utility
+            .map(|a| a + self.inpatient_cost_per_yuan * oop_yuan)
+    }
 }
 
 impl Target {

@@ -54,7 +54,10 @@ impl Trends {
             }
         }
         Ok(Trends {
-            price_growth_per_year: check_growth("prices.growth_per_year", raw.prices.growth_per_year)?,
+            price_growth_per_year: check_growth(
+                "prices.growth_per_year",
+                raw.prices.growth_per_year,
+            )?,
             income_growth_per_year: check_growth(
                 "trends.income_growth_per_year",
                 raw.trends.income_growth_per_year,

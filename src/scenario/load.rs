@@ -438,6 +438,7 @@ fn normalize(raw: &mut RawScenario) {
     raw.referral
         .down_referral_probability
         .fill(&above_township, 0.0);
+    raw.referral.up_referral_probability.fill(&present, 0.0);
 }
 
 fn resolved_tree(raw: RawScenario) -> toml::Table {

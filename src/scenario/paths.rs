@@ -94,6 +94,16 @@ pub fn unit_of(path: &str) -> &'static str {
         "beds/1000 people"
     } else if key.starts_with("travel_minutes") {
         "minutes"
+    } else if key == "quality_growth_per_year" {
+        "utility/year"
+    } else if key.ends_with("growth_per_year") || key == "admission_adjustment_per_year" {
+        "fraction/year"
+    } else if key.ends_with("_index") {
+        "ratio"
+    } else if key == "quality_change" {
+        "utility"
+    } else if key == "target_occupancy" {
+        "fraction"
     } else if key == "travel_per_hour" {
         "utility/hour"
     } else if key == "wait_per_day" {

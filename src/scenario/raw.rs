@@ -215,9 +215,16 @@ pub struct RawTier {
     /// Travel time for rural residents, minutes.
     #[serde(default)]
     pub travel_minutes_rural: f64,
+    /// Change of perceived quality from `quality` (utility): what policies and regional files set,
+    /// so that they stay right when a baseline's calibrated quality is refitted.
+    #[serde(default)]
+    pub quality_change: f64,
     /// Growth of perceived quality per year from the start year on (investment, reputation).
     #[serde(default)]
     pub quality_growth_per_year: f64,
+    /// Occupancy the tier's hospitals fill their beds towards (0: admissions do not follow beds).
+    #[serde(default)]
+    pub target_occupancy: f64,
     /// Whether care here counts as inside the region for `in_region_rate` (default: every tier
     /// but out_of_region). A county scenario sets `tertiary.in_region = false` to measure the
     /// in-county rate.

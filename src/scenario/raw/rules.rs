@@ -143,6 +143,38 @@ pub struct RawReferral {
     /// Probability that a chronic follow-up visit at county or above refers the patient down.
     #[serde(default)]
     pub chronic_down_referral_probability: f64,
+    /// A first-contact rule (基层首诊): what happens to unreferred care above `first_contact_gate`.
+    #[serde(default = "default_first_contact_rule")]
+    pub first_contact_rule: FirstContactRule,
+    /// The highest tier a patient bound by the rule may visit without a referral.
+    #[serde(default = "default_gate")]
+    pub first_contact_gate: Tier,
+    /// Share of non-emergency episodes the rule binds (enforcement and compliance).
+    #[serde(default = "one")]
+    pub first_contact_compliance: f64,
+    /// Probability that a patient treated at the tier is referred one tier up (a complex case).
+    #[serde(default)]
+    pub up_referral_probability: RawPerTier<f64>,
+}
+
+/// What a first-contact rule does to unreferred care above the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstContactRule {
+    /// No rule.
+    None,
+    /// Such care is not offered to a patient the rule binds: they start at or below the gate.
+    Refuse,
+    /// Such care is offered but the fund pays nothing for it (visits and the admission).
+    NoReimbursement,
+}
+
+fn default_first_contact_rule() -> FirstContactRule {
+    FirstContactRule::None
+}
+
+fn default_gate() -> Tier {
+    Tier::Township
 }
 
 /// The care a referral rule covers.
@@ -194,6 +226,10 @@ impl Default for RawReferral {
             down_referral_at_stay_fraction: 0.5,
             rehab_cost_per_day_yuan: 150.0,
             chronic_down_referral_probability: 0.0,
+            first_contact_rule: FirstContactRule::None,
+            first_contact_gate: Tier::Township,
+            first_contact_compliance: 1.0,
+            up_referral_probability: RawPerTier::default(),
         }
     }
 }
@@ -269,9 +305,10 @@ pub struct RawBehaviour {
     /// Utility of accepting an admission before its price (a logit with the inpatient cost).
     #[serde(default)]
     pub admission_acceptance_utility: f64,
-    /// Relative rise of the admission probability per unit of free-bed share at the tier.
+    /// Share of the gap between a tier's occupancy and its `target_occupancy` that hospitals
+    /// close each year by admitting more readily (or less): supply-induced admissions.
     #[serde(default)]
-    pub supply_induced_admissions: f64,
+    pub admission_adjustment_per_year: f64,
 }
 
 /// Price levels: every tier's costs of a care type are multiplied by its index.
@@ -353,7 +390,7 @@ impl Default for RawBehaviour {
             village_cost_per_yuan: 0.0,
             admission_decline_enabled: false,
             admission_acceptance_utility: 0.0,
-            supply_induced_admissions: 0.0,
+            admission_adjustment_per_year: 0.0,
         }
     }
 }
