@@ -14,7 +14,7 @@ replications = 8
 # Calibrated −0.01 ± 0.002 (illustrative spread for the test).
 cost_per_yuan = { dist = "normal", mean = -0.01, sd = 0.002, max = -0.001 }
 [tiers.county]
-quality = { dist = "triangular", low = 1.4, mode = 1.71, high = 2.0 }
+quality = { dist = "triangular", low = 0.7, mode = 1.71, high = 2.7 }
 "#;
 
 fn write_scenario(dir: &std::path::Path) -> std::path::PathBuf {
@@ -48,7 +48,7 @@ fn each_replication_draws_its_own_values_reproducibly() {
     assert!(costs.iter().all(|&c| c <= -0.001), "truncation holds");
     let mean = costs.iter().sum::<f64>() / 200.0;
     assert!((mean + 0.01).abs() < 0.0005, "normal mean {mean}");
-    assert!(quality.iter().all(|&q| (1.4..=2.0).contains(&q)));
+    assert!(quality.iter().all(|&q| (0.7..=2.7).contains(&q)));
     let fixed = Prepared::new(s, true).unwrap();
     assert!(fixed.uncertain().is_empty() && fixed.draws(0).unwrap().is_empty());
 }
@@ -73,7 +73,7 @@ fn runs_report_uncertain_parameters_and_can_fix_them_at_central_values() {
             .lines()
             .any(|l| l.starts_with("tiers.county.quality ")
                 && l.contains("1.71")
-                && l.contains("~ triangular(1.4, mode 1.71, 2)")),
+                && l.contains("~ triangular(0.7, mode 1.71, 2.7)")),
         "params shows the central value and the distribution"
     );
     let text = run(&["run", f, "--no-charts", "-o", drawn.to_str().unwrap()]);
