@@ -119,9 +119,19 @@ impl Sim<'_> {
         for p in &mut self.people {
             p.reset_annual();
         }
+        self.restart_yearly_streams();
         self.choice.reset(model, self.expected_wait_days);
         self.resize_groups(t);
         false
+    }
+
+    /// Restarts the clinical and cost streams for the year that begins (see
+    /// [`yearly_stream_rng`]).
+    fn restart_yearly_streams(&mut self) {
+        let (seed, rep, year) = (self.plan.base().run.seed, self.replication, self.tally.year);
+        self.clinical_rng = yearly_stream_rng(seed, rep, Stream::Clinical, year);
+        self.cost_rng = yearly_stream_rng(seed, rep, Stream::Cost, year);
+        self.admission_rng = yearly_stream_rng(seed, rep, Stream::Admission, year);
     }
 
     /// Applies each group's yearly growth at the start of a reported year: new residents arrive

@@ -64,7 +64,7 @@ use boundaries::{BoundaryKind, boundaries};
 use derived::Derived;
 use events::{Event, EventKind, EventQueue};
 use onsets::{ONSETS_AHEAD, Onset, OnsetQueue, prefetch};
-use rng::{Stream, stream_rng, stream_seed};
+use rng::{Stream, stream_rng, stream_seed, yearly_stream_rng};
 
 /// What one replication produced.
 #[derive(Clone, Debug, PartialEq)]
@@ -121,9 +121,11 @@ struct Sim<'a> {
     beds: [BedPool; N_TIERS],
     events: EventQueue,
     onset_rng: Xoshiro256PlusPlus,
-    choice_rng: Xoshiro256PlusPlus,
     clinical_rng: Xoshiro256PlusPlus,
     cost_rng: Xoshiro256PlusPlus,
+    admission_rng: Xoshiro256PlusPlus,
+    /// Replication index (the yearly streams restart from it).
+    replication: u32,
     signing_key: u64,
     signing_applied: Vec<f64>,
     /// Reused buffer of one group's signing thresholds.
@@ -187,9 +189,10 @@ impl<'a> Sim<'a> {
             beds,
             events: EventQueue::default(),
             onset_rng: stream_rng(run.seed, replication, Stream::Onset),
-            choice_rng: stream_rng(run.seed, replication, Stream::Choice),
-            clinical_rng: stream_rng(run.seed, replication, Stream::Clinical),
-            cost_rng: stream_rng(run.seed, replication, Stream::Cost),
+            clinical_rng: yearly_stream_rng(run.seed, replication, Stream::Clinical, first_year),
+            cost_rng: yearly_stream_rng(run.seed, replication, Stream::Cost, first_year),
+            admission_rng: yearly_stream_rng(run.seed, replication, Stream::Admission, first_year),
+            replication,
             signing_key: stream_seed(run.seed, replication, Stream::Signing),
             signing_applied: vec![f64::NAN; model.groups.len()],
             signing_scratch: Vec::new(),
@@ -265,7 +268,10 @@ impl<'a> Sim<'a> {
         let (group, condition) = self.derived.pair_of[alias.sample(rng)];
         let n = self.active[group as usize];
         let person = self.group_start[group as usize] + rng.random_range(0..n);
-        let thin = rng.random();
+        // The choice draw comes with the illness, from the onset stream, which no choice can
+        // desynchronise: two scenarios with the same seed give the same illness the same choice
+        // draw, whatever happened to anyone before (common random numbers).
+        let (thin, choice_u) = (rng.random(), rng.random());
         prefetch(&self.people[person as usize]);
         Onset {
             time,
@@ -273,6 +279,7 @@ impl<'a> Sim<'a> {
             group,
             condition,
             thin,
+            choice_u,
         }
     }
 
@@ -288,6 +295,8 @@ impl<'a> Sim<'a> {
     }
 
     fn onset(&mut self, o: Onset) {
+        // Drawn for every onset, before anything can skip it, to keep the stream aligned.
+        let admit_u: f64 = self.admission_rng.random();
         let model = self.model();
         let person = &self.people[o.person as usize];
         if person.in_care() {
@@ -300,14 +309,15 @@ impl<'a> Sim<'a> {
         {
             return;
         }
-        self.episode(o.time, o.person, o.group as usize, o.condition as usize);
+        self.episode(o, admit_u);
     }
 
-    fn episode(&mut self, t: f64, idx: u32, g: usize, c: usize) {
+    fn episode(&mut self, o: Onset, admit_u: f64) {
+        let (t, idx, g, c) = (o.time, o.person, o.group as usize, o.condition as usize);
         let model = self.model();
         let cond = &model.conditions[c];
         let person = self.people[idx as usize];
-        let mut u: f64 = self.choice_rng.random();
+        let mut u = o.choice_u;
         // One uniform serves both the first-contact rule and the choice: the part below the
         // compliance share binds the episode, and each part is rescaled to [0, 1).
         let rf = &model.referral;
@@ -363,8 +373,7 @@ impl<'a> Sim<'a> {
             tier = next;
         }
         self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
-        let admit: f64 = self.clinical_rng.random();
-        if admit < self.admission_probability(c, tier) {
+        if admit_u < self.admission_probability(c, tier) {
             if self.declines_admission(idx, c, tier, arrival) {
                 self.tally.tiers[tier.index()].admissions_declined += 1;
                 return;

@@ -9,6 +9,8 @@ pub(super) struct Onset {
     pub(super) condition: u8,
     /// Uniform draw deciding whether a signed chronic patient's long prescription avoids the visit.
     pub(super) thin: f64,
+    /// Uniform draw of the first-contact choice (and the first-contact rule's binding).
+    pub(super) choice_u: f64,
 }
 
 impl Onset {
@@ -18,6 +20,7 @@ impl Onset {
         group: 0,
         condition: 0,
         thin: 0.0,
+        choice_u: 0.0,
     };
 }
 

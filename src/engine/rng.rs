@@ -15,7 +15,7 @@ use crate::behaviour::signing::mix64;
 pub enum Stream {
     /// Illness onsets: times, conditions, who falls ill.
     Onset = 1,
-    /// First-contact choice draws.
+    /// Reserved (first-contact choice draws now come with each onset, from the onset stream).
     Choice = 2,
     /// Admission, length of stay and referral draws.
     Clinical = 3,
@@ -25,6 +25,9 @@ pub enum Stream {
     Signing = 5,
     /// Values of uncertain parameters, drawn before the replication starts.
     Parameters = 6,
+    /// Admission decisions: one draw per onset, used or not, so it stays aligned across
+    /// scenarios whatever anyone chose.
+    Admission = 7,
 }
 
 /// The seed of `stream` in `replication` under base `seed`.
@@ -35,6 +38,20 @@ pub fn stream_seed(seed: u64, replication: u32, stream: Stream) -> u64 {
 /// A generator for `stream` in `replication`.
 pub fn stream_rng(seed: u64, replication: u32, stream: Stream) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, replication, stream))
+}
+
+/// Stream `stream` of `replication`, restarted for calendar `year`. The clinical and cost
+/// streams restart every 1 January, so two scenarios with the same seed draw the same
+/// numbers again from each year's start however their choices differed before: common random
+/// numbers that hold across a long warm-up, not only until the first differing choice.
+pub fn yearly_stream_rng(
+    seed: u64,
+    replication: u32,
+    stream: Stream,
+    year: i32,
+) -> Xoshiro256PlusPlus {
+    let year_key = (year as i64 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    Xoshiro256PlusPlus::seed_from_u64(mix64(stream_seed(seed, replication, stream) ^ year_key))
 }
 
 #[cfg(test)]
@@ -50,6 +67,7 @@ mod tests {
             Stream::Clinical,
             Stream::Cost,
             Stream::Signing,
+            Stream::Admission,
         ];
         let mut seen = HashSet::new();
         for seed in [0, 1, 2, 42] {

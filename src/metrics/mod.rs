@@ -97,7 +97,7 @@ impl Breakdown {
 
 /// The single breakdown label of a row's `tier,group,condition,signing` columns: the one that
 /// is not `all`, or `all` (None when more than one is set).
-pub fn label_of_columns<'a>(columns: [&'a str; 4]) -> Option<&'a str> {
+pub fn label_of_columns(columns: [&str; 4]) -> Option<&str> {
     let mut set = columns.into_iter().filter(|c| *c != "all");
     match (set.next(), set.next()) {
         (None, _) => Some("all"),

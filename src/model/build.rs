@@ -542,7 +542,6 @@ impl Model {
             )?,
         };
         let trends = Trends::from_raw(raw)?;
-        let mut conditions = conditions;
         let mut referral = referral;
         trends::apply_price_index(raw, &mut conditions, &mut referral)?;
 

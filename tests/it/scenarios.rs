@@ -16,11 +16,16 @@ const POLICIES: &[(&str, &str, &str, bool)] = &[
     ("xinmi-2016", "in_region_rate", "all", true),
     ("liaoning-2017", "signing_coverage", "all", true),
     ("zhengzhou-2016", "grassroots_outpatient_share", "all", true),
-    // The lists keep listed conditions at township and county: admissions leave tertiary.
-    // Listed conditions are reimbursed 95% at township and 75% at county, 10% elsewhere: patients
-    // move to the listed tiers and pay less (tertiary admissions fall too, but tertiary beds are
-    // nearly full, so that signal is weaker than the out-of-pocket one).
-    ("heilongjiang", "oop_per_capita", "all", false),
+    // The lists keep listed conditions at the listed tier: township-listed conditions are
+    // reimbursed 95% at township and 10% elsewhere, so more of their admissions are at township.
+    // (Out-of-pocket spending no longer moves measurably: patients now weigh declining an
+    // admission and self-care, and the lists cover 1% of minor illness.)
+    (
+        "heilongjiang",
+        "grassroots_inpatient_share",
+        "listed_township",
+        true,
+    ),
     // The chain is for admissions: unreferred tertiary admissions lose reimbursement.
     ("qinghai", "admissions", "tertiary", false),
     ("shanghai-1-1-1", "signing_coverage", "all", true),
