@@ -10,8 +10,12 @@ import argparse
 import csv
 import math
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibrate import changed_in_year, params_of as params  # noqa: E402  (one copy of each)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "tierflow"
@@ -35,18 +39,6 @@ def get(m, year, metric, tier="all", signing="all"):
     return m.get((year, metric, tier, "all", "all", signing), float("nan"))
 
 
-def changed_in_year(changes, year):
-    d = Path(tempfile.mkdtemp())
-    body = ", ".join(f'"{k}" = {v}' for k, v in changes.items())
-    (d / "changed.toml").write_text(
-        f'extends = "{BASE}"\nname = "changed"\n\n[[timeline]]\ndate = "{year}-01-01"\n'
-        f'set = {{ {body} }}\nsource = "validation"\n')
-    return d / "changed.toml"
-
-
-def params(path):
-    out = subprocess.run([BIN, "params", str(path)], check=True, capture_output=True, text=True).stdout
-    return {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
 
 
 def main():

@@ -71,6 +71,20 @@ impl CarePath {
     }
 }
 
+/// The group's scheme and the rate it pays for `care` of `condition` at `tier` after `arrival`.
+fn scheme_rate(
+    model: &Model,
+    group: usize,
+    condition: usize,
+    care: Care,
+    tier: Tier,
+    arrival: Arrival,
+) -> (&crate::model::Scheme, f64) {
+    let scheme = &model.schemes[model.groups[group].scheme];
+    let rate = insurance::rate_for(scheme, &model.referral, care, condition, tier, arrival);
+    (scheme, rate)
+}
+
 /// The bill of a visit costing `cost_yuan` at `tier`, updating the person's annual outpatient
 /// deductible progress and fund payments.
 #[allow(clippy::too_many_arguments)]
@@ -84,15 +98,7 @@ pub fn outpatient_bill(
     progress_yuan: &mut f32,
     fund_paid_yuan: &mut f32,
 ) -> Split {
-    let scheme = &model.schemes[model.groups[group].scheme];
-    let rate = insurance::rate_for(
-        scheme,
-        &model.referral,
-        Care::Outpatient,
-        condition,
-        tier,
-        arrival,
-    );
+    let (scheme, rate) = scheme_rate(model, group, condition, Care::Outpatient, tier, arrival);
     insurance::split_outpatient(
         cost_yuan,
         rate,
@@ -113,15 +119,7 @@ pub fn inpatient_bill(
     cost_yuan: f64,
     fund_paid_yuan: &mut f32,
 ) -> Split {
-    let scheme = &model.schemes[model.groups[group].scheme];
-    let rate = insurance::rate_for(
-        scheme,
-        &model.referral,
-        Care::Inpatient,
-        condition,
-        tier,
-        arrival,
-    );
+    let (scheme, rate) = scheme_rate(model, group, condition, Care::Inpatient, tier, arrival);
     insurance::split_inpatient(
         cost_yuan,
         rate,

@@ -11,7 +11,9 @@
 //!    then signing): *month end* (only when monthly outputs are asked for) closes a month's
 //!    tally; *year end* integrates bed occupancy and fees, records the year's tally (not in
 //!    warm-up), resets everyone's annual deductible and cap counters, refreshes the choice
-//!    cache with this year's mean bed waits, and applies each group's yearly growth; *epoch* switches to the next timeline parameters
+//!    cache with this year's mean bed waits, moves each tier's admission multiplier towards its
+//!    target occupancy, restarts the clinical and cost streams for the new year, and applies
+//!    each group's yearly growth; *epoch* switches to the next timeline parameters
 //!    (beds, rates, coefficients…) and redraws the next onset at the new rate (exact, since
 //!    onsets are Poisson); *signing* (monthly) signs or unsigns people to follow each group's
 //!    coverage path and accrues signing fees.
@@ -23,9 +25,11 @@
 //!    uniformly within the group's living members; onsets are drawn a few steps ahead so the
 //!    person's state can be prefetched. People in a bed or queue are skipped (they are already in
 //!    care), as are chronic follow-ups a signed person's long prescription makes unnecessary.
-//!    The person chooses a tier (or self-care); the visit is billed; a tier below the condition's
-//!    lowest capable tier refers up; the patient may be admitted (bed, queue or diversion), and
-//!    a chronic patient seen at county or above may be referred back down.
+//!    The person chooses a tier (or self-care), bound or not by a first-contact rule; the visit
+//!    is billed along the care path (`crate::care_path`): a tier below the condition's lowest
+//!    capable tier refers up, a complex case may be referred one tier further; the patient may
+//!    be offered an admission, may decline it over its price, or is admitted (bed, queue or
+//!    diversion); a chronic patient seen at county or above may be referred back down.
 //!
 //! # End of the horizon
 //! Patients still in a bed at the end are reported as `in_bed_at_year_end` (their admission was
