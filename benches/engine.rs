@@ -21,7 +21,7 @@ fn reference_plan(people: u32) -> Plan {
 fn episodes_per_second(c: &mut Criterion) {
     eprintln!("state per simulated person: {BYTES_PER_PERSON} bytes");
     let plan = reference_plan(1_000_000);
-    let episodes: u64 = simulate(&plan, 0).years.iter().map(|y| y.episodes).sum();
+    let episodes: u64 = simulate(&plan, 0).years.iter().map(|y| y.episodes()).sum();
     let mut group = c.benchmark_group("reference");
     group.sample_size(10);
     group.throughput(Throughput::Elements(episodes));

@@ -26,8 +26,10 @@ fit table for docs/calibration.md. Needs a built binary: cargo build --release.
   scripts/calibrate.py [--iterations 25] [-r 8]
 """
 import argparse
+import atexit
 import csv
 import math
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -91,6 +93,7 @@ def changed_in_year(changes, year=2013):
     response is measured in the year prices change, before hospitals adjust their admission
     thresholds to their beds (docs/scenario.md, supply-induced admissions)."""
     d = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
     body = ", ".join(f'"{k}" = {v}' for k, v in changes.items())
     (d / "changed.toml").write_text(
         f'extends = "{BASE}"\nname = "changed"\n\n[[timeline]]\ndate = "{year}-01-01"\n'

@@ -7,8 +7,10 @@ tests/it/responses.rs (cargo test responses). Needs a built binary: cargo build 
   scripts/validate.py [-r 16]
 """
 import argparse
+import atexit
 import csv
 import math
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,6 +90,7 @@ def main():
 
     # Tertiary beds growing as they did nationally, 167.0万 (2013) → 277.8万 (2019): +8.8% a year.
     d = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
     changes = "\n".join(
         f'[[timeline]]\ndate = "{yr}-01-01"\nset = {{ "tiers.tertiary.beds_per_1000" = {beds * 1.088 ** (yr - 2013):.4f} }}\nsource = "NATIONAL-LEVERS.md §1"\n'
         for yr in range(2014, 2019))

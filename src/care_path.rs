@@ -150,11 +150,16 @@ pub fn admission_out_of_pocket(
 pub struct ExpectedOutOfPocket {
     /// The visit, and the referred visit when the first tier cannot treat.
     pub outpatient_yuan: f64,
-    /// The admission's out-of-pocket part times the admission probability.
-    pub inpatient_yuan: f64,
     /// The admissions the path may lead to: (probability, out-of-pocket cost if admitted), at
     /// the treating tier and, for a complex case referred on, at the next tier.
     pub admissions: [(f64, f64); 2],
+}
+
+impl ExpectedOutOfPocket {
+    /// The admissions' out-of-pocket cost weighted by their probabilities.
+    pub fn inpatient_yuan(&self) -> f64 {
+        self.admissions.iter().map(|(p, oop)| p * oop).sum()
+    }
 }
 
 /// Expected out-of-pocket cost of the path that starts at `first`, at mean prices, for a person
@@ -209,10 +214,8 @@ pub fn expected_out_of_pocket(
         admissions[0].0 *= 1.0 - p;
         admissions[1] = (p * p_next, oop_next);
     }
-    let inpatient = admissions.iter().map(|(p, oop)| p * oop).sum();
     ExpectedOutOfPocket {
         outpatient_yuan: outpatient,
-        inpatient_yuan: inpatient,
         admissions,
     }
 }

@@ -235,7 +235,7 @@ impl ChoiceTable {
 fn admission_utility(b: &crate::model::Behaviour, oop: &ExpectedOutOfPocket) -> f64 {
     let logsum = |v: f64| v.max(0.0) + (-v.abs()).exp().ln_1p();
     match b.acceptance_utility(0.0) {
-        None => b.inpatient_cost_per_yuan * oop.inpatient_yuan,
+        None => b.inpatient_cost_per_yuan * oop.inpatient_yuan(),
         Some(free) => {
             let free = logsum(free);
             oop.admissions

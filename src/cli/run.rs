@@ -148,7 +148,7 @@ pub fn run(a: RunArgs) -> Result<()> {
         let episodes: u64 = results
             .iter()
             .flat_map(|r| r.years.iter())
-            .map(|y| y.episodes)
+            .map(|y| y.episodes())
             .sum();
         let mut text = format!(
             "tierflow {}: `{}`, {} replication(s) × {} simulated people, {:.2e} episodes in {:.1} s on {threads} thread(s)\n",

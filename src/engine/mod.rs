@@ -331,7 +331,6 @@ impl<'a> Sim<'a> {
             u = if inside { u / c } else { (u - c) / (1.0 - c) };
             inside
         };
-        self.tally.episodes += 1;
         let first = if cond.emergency {
             let area = (model.groups[g].area == Area::Rural) as usize;
             Some(self.derived.nearest_capable[area][c])
@@ -350,7 +349,6 @@ impl<'a> Sim<'a> {
         let signed = person.signed_tier != NO_TIER;
         self.each_slice(g, c, signed, |s| s.episodes += 1);
         let Some(first) = first else {
-            self.tally.self_care += 1;
             self.each_slice(g, c, signed, |s| s.self_care += 1);
             return;
         };

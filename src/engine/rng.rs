@@ -15,8 +15,7 @@ use crate::behaviour::signing::mix64;
 pub enum Stream {
     /// Illness onsets: times, conditions, who falls ill.
     Onset = 1,
-    /// Reserved (first-contact choice draws now come with each onset, from the onset stream).
-    Choice = 2,
+    // 2 was the first-contact choice stream; choice draws now come with each onset.
     /// Admission, length of stay and referral draws.
     Clinical = 3,
     /// Cost draws.
@@ -63,7 +62,6 @@ mod tests {
     fn no_two_streams_share_a_seed() {
         let streams = [
             Stream::Onset,
-            Stream::Choice,
             Stream::Clinical,
             Stream::Cost,
             Stream::Signing,

@@ -288,8 +288,8 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
                     let inside = |t: Tier| model.tiers[t].as_ref().is_some_and(|s| s.in_region);
                     ratio(count(|x| x.visits, &inside), all_visits)
                 }
-                "episodes" => y.episodes as f64,
-                "self_care" => y.self_care as f64,
+                "episodes" => y.episodes() as f64,
+                "self_care" => y.self_care() as f64,
                 "bypass_share" => slice_value(info.name, &whole),
                 "oop_per_capita" => ratio(t.iter().map(|x| x.oop_yuan).sum(), people),
                 "programme_cost" => y.programme_cost_yuan,

@@ -94,10 +94,6 @@ pub struct YearTally {
     pub days: f64,
     /// Per-tier counts.
     pub tiers: [TierTally; N_TIERS],
-    /// Episodes that reached a care decision.
-    pub episodes: u64,
-    /// Episodes treated at home.
-    pub self_care: u64,
     /// Signing fees, yuan.
     pub programme_cost_yuan: f64,
     /// Signed residents per group at year end.
@@ -125,6 +121,16 @@ impl YearTally {
         }
     }
 
+    /// Episodes that reached a care decision (every episode is signed or unsigned).
+    pub fn episodes(&self) -> u64 {
+        self.by_signing.iter().map(|s| s.episodes).sum()
+    }
+
+    /// Episodes treated at home.
+    pub fn self_care(&self) -> u64 {
+        self.by_signing.iter().map(|s| s.self_care).sum()
+    }
+
     /// An empty tally of the same shape for `year`.
     pub fn empty_like(&self, year: i32) -> Self {
         YearTally::new(year, self.by_group.len(), self.by_condition.len())
@@ -134,8 +140,6 @@ impl YearTally {
     /// queues, signed residents, group sizes) are the later period's.
     pub fn absorb(&mut self, later: &YearTally) {
         self.days += later.days;
-        self.episodes += later.episodes;
-        self.self_care += later.self_care;
         self.programme_cost_yuan += later.programme_cost_yuan;
         self.signed_by_group.clone_from(&later.signed_by_group);
         self.people_by_group.clone_from(&later.people_by_group);

@@ -158,8 +158,8 @@ fn months_add_up_to_years_and_do_not_change_them() {
         // rounding of adding month by month.
         for (ya, yb) in ra.years.iter().zip(&rb.years) {
             assert_eq!(
-                (ya.episodes, ya.self_care, &ya.signed_by_group),
-                (yb.episodes, yb.self_care, &yb.signed_by_group)
+                (ya.episodes(), ya.self_care(), &ya.signed_by_group),
+                (yb.episodes(), yb.self_care(), &yb.signed_by_group)
             );
             for (ta, tb) in ya.tiers.iter().zip(&yb.tiers) {
                 assert_eq!(

@@ -61,7 +61,7 @@ fn a_one_day_horizon_reports_one_partial_year() {
     assert_eq!(r.years.len(), 1);
     assert_eq!(r.years[0].days, 1.0);
     // About 6 × 100,000 / 365 episodes in a day.
-    let e = r.years[0].episodes as f64;
+    let e = r.years[0].episodes() as f64;
     assert!((e - 1644.0).abs() < 200.0, "{e}");
 }
 
@@ -101,5 +101,5 @@ fn a_population_of_one_runs_or_explains_why_not() {
         "tiers.tertiary.beds_per_1000=inf",
     ]);
     let r = &run(&p, 3);
-    assert!(r.iter().all(|x| x.years[0].episodes < 40));
+    assert!(r.iter().all(|x| x.years[0].episodes() < 40));
 }

@@ -322,6 +322,7 @@ fn a_refusing_first_contact_rule_stops_bypassing_in_proportion_to_compliance() {
         (b, tertiary)
     };
     let (free, _) = bypass(&[]);
+    let (_, tertiary_without) = bypass(&["referral.first_contact_rule=\"refuse\""]);
     let (none, tertiary) = bypass(&[
         "referral.first_contact_rule=\"refuse\"",
         "referral.up_referral_probability.county=0.2",
@@ -333,8 +334,8 @@ fn a_refusing_first_contact_rule_stops_bypassing_in_proportion_to_compliance() {
     assert!(free > 0.05, "bypassing without a rule: {free}");
     assert_eq!(none, 0.0, "full compliance leaves no bypassing");
     assert!(
-        tertiary > 0.0,
-        "referred complex cases still reach tertiary care"
+        tertiary > 2.0 * tertiary_without,
+        "referred complex cases reach tertiary care: {tertiary_without} → {tertiary}"
     );
     assert!(
         (half / free - 0.5).abs() < 0.08,
@@ -372,4 +373,16 @@ fn a_no_reimbursement_rule_moves_bypassers_bills_to_their_pockets() {
         total(v, 2016, "fund_spend", Breakdown::Tier(t))
     };
     assert!(fund(&b, Tier::County) < 0.8 * fund(&a, Tier::County));
+}
+
+/// `quality_change` adds to `quality`: the same run, draw for draw.
+#[test]
+fn a_quality_change_is_the_same_as_a_higher_quality() {
+    let base = plan(&repo(REGION), &[]);
+    let q = base.base().tiers[Tier::County].as_ref().unwrap().quality;
+    let raised = format!("tiers.county.quality={}", q + 0.5);
+    let a = plan(&repo(REGION), &[raised.as_str()]);
+    let b = plan(&repo(REGION), &["tiers.county.quality_change=0.5"]);
+    assert_eq!(values(&a, &run(&a, 2)), values(&b, &run(&b, 2)));
+    assert_ne!(values(&base, &run(&base, 2)), values(&b, &run(&b, 2)));
 }
