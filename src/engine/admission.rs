@@ -1,9 +1,8 @@
 //! The admission decision beyond the clinical draw: beds that pull admissions in (supply-induced
 //! demand) and patients who decline an admission over its price.
 
-use rand::RngExt;
-
 use super::Sim;
+use super::episode_draws::{Draw, EpisodeKey};
 use crate::care_path::admission_out_of_pocket;
 use crate::insurance::Arrival;
 use crate::tier::Tier;
@@ -60,6 +59,7 @@ impl Sim<'_> {
         c: usize,
         tier: Tier,
         arrival: Arrival,
+        key: EpisodeKey,
     ) -> bool {
         let model = self.model();
         if model.behaviour.admission_acceptance_utility.is_none() || model.conditions[c].emergency {
@@ -79,6 +79,6 @@ impl Sim<'_> {
             .acceptance_utility(oop)
             .expect("declining is enabled");
         let p_accept = 1.0 / (1.0 + (-v).exp());
-        self.clinical_rng.random::<f64>() >= p_accept
+        key.uniform(Draw::Decline) >= p_accept
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 
+use super::episode_draws::EpisodeKey;
 use crate::insurance::Arrival;
 
 /// A patient waiting for a bed.
@@ -13,6 +14,8 @@ pub struct Waiting {
     pub condition: u8,
     /// How they arrived (for the deductible once admitted).
     pub arrival: Arrival,
+    /// The episode's key: the stay and its cost are drawn when the bed is taken.
+    pub key: EpisodeKey,
     /// When they joined the queue, days.
     pub since: f64,
 }
@@ -68,6 +71,11 @@ impl BedPool {
 
     /// Changes the number of beds from `t` (patients above a reduced capacity finish their stay).
     pub fn set_capacity(&mut self, t: f64, capacity: Option<u32>) {
+        // An unchanged capacity does not split the occupancy integral, so an epoch that leaves
+        // the beds alone leaves every bed-day sum bit-for-bit as without it.
+        if capacity == self.capacity {
+            return;
+        }
         self.advance(t);
         self.capacity = capacity;
     }

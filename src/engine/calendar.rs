@@ -15,7 +15,9 @@ impl Sim<'_> {
                 self.accrue_fees(t);
                 self.epoch = k;
                 let model = self.model();
-                self.derived = Derived::new(model, &self.active);
+                let before =
+                    std::mem::replace(&mut self.derived, Derived::new(model, &self.active));
+                let rates_changed = before.onset_weights != self.derived.onset_weights;
                 self.choice.reset(model, self.expected_wait_days);
                 for tier in Tier::ALL {
                     let cap = model.tiers[tier].as_ref().and_then(|s| s.beds);
@@ -24,15 +26,26 @@ impl Sim<'_> {
                         // The tier closed its beds: its queue is referred on, not left waiting.
                         while let Some(w) = self.beds[tier.index()].next_waiting() {
                             self.people[w.person as usize].set_in_care(false);
-                            self.request_bed(t, w.person, w.condition as usize, tier, w.arrival);
+                            self.request_bed(
+                                t,
+                                w.person,
+                                w.condition as usize,
+                                tier,
+                                w.arrival,
+                                w.key,
+                            );
                         }
                     }
                     self.admit_waiting(t, tier);
                 }
                 // Signing tiers may have changed even where coverage has not.
                 self.signing_applied.fill(f64::NAN);
-                // Onsets are Poisson, so redrawing the next one at the new rate is exact.
-                self.refill_onsets(t);
+                // Onsets are Poisson, so redrawing the next one at a new rate is exact. Where the
+                // rates are unchanged the drawn onsets stand, so an epoch that changes only a
+                // policy leaves everyone's illnesses as in a scenario without it.
+                if rates_changed {
+                    self.refill_onsets(t);
+                }
                 self.update_signing(t);
                 false
             }
@@ -119,19 +132,9 @@ impl Sim<'_> {
         for p in &mut self.people {
             p.reset_annual();
         }
-        self.restart_yearly_streams();
         self.choice.reset(model, self.expected_wait_days);
         self.resize_groups(t);
         false
-    }
-
-    /// Restarts the clinical and cost streams for the year that begins (see
-    /// [`yearly_stream_rng`]).
-    fn restart_yearly_streams(&mut self) {
-        let (seed, rep, year) = (self.plan.base().run.seed, self.replication, self.tally.year);
-        self.clinical_rng = yearly_stream_rng(seed, rep, Stream::Clinical, year);
-        self.cost_rng = yearly_stream_rng(seed, rep, Stream::Cost, year);
-        self.admission_rng = yearly_stream_rng(seed, rep, Stream::Admission, year);
     }
 
     /// Applies each group's yearly growth at the start of a reported year: new residents arrive

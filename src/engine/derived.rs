@@ -78,6 +78,9 @@ impl CostDistribution {
 pub struct Derived {
     /// Onsets per day over the whole simulated population.
     pub onset_rate_per_day: f64,
+    /// Onsets per day of each (group, condition) pair, in alias order: an epoch that leaves
+    /// them unchanged keeps the onsets already drawn.
+    pub onset_weights: Vec<f64>,
     /// Samples a (group, condition) pair in proportion to its onset rate.
     pub onset_pairs: Option<WeightedAliasIndex<f64>>,
     /// The (group, condition) of each alias entry.
@@ -107,7 +110,7 @@ impl Derived {
         }
         let total: f64 = weights.iter().sum();
         let onset_pairs = (total > 0.0).then(|| {
-            WeightedAliasIndex::new(weights)
+            WeightedAliasIndex::new(weights.clone())
                 .expect("weights are finite, non-negative, not all zero")
         });
         // A patient diverted or referred to a tier the condition gives no stay or cost for is
@@ -182,6 +185,7 @@ impl Derived {
         }));
         Derived {
             onset_rate_per_day: total,
+            onset_weights: weights,
             onset_pairs,
             pair_of,
             stay,

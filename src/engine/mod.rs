@@ -12,9 +12,10 @@
 //!    tally; *year end* integrates bed occupancy and fees, records the year's tally (not in
 //!    warm-up), resets everyone's annual deductible and cap counters, refreshes the choice
 //!    cache with this year's mean bed waits, moves each tier's admission multiplier towards its
-//!    target occupancy, restarts the clinical and cost streams for the new year, and applies
+//!    target occupancy, and applies
 //!    each group's yearly growth; *epoch* switches to the next timeline parameters
-//!    (beds, rates, coefficients…) and redraws the next onset at the new rate (exact, since
+//!    (beds, rates, coefficients…) and, only if onset rates changed, redraws the next onsets at
+//!    the new rate (exact, since
 //!    onsets are Poisson); *signing* (monthly) signs or unsigns people to follow each group's
 //!    coverage path and accrues signing fees.
 //! 2. **Bed event** from the (time, sequence)-ordered heap: a *discharge* frees a bed and admits
@@ -42,6 +43,7 @@ mod beds;
 mod boundaries;
 mod calendar;
 mod derived;
+mod episode_draws;
 mod events;
 mod onsets;
 mod population;
@@ -66,9 +68,10 @@ use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
 use boundaries::{BoundaryKind, boundaries};
 use derived::Derived;
+use episode_draws::{Draw, EpisodeKey};
 use events::{Event, EventKind, EventQueue};
 use onsets::{ONSETS_AHEAD, Onset, OnsetQueue, prefetch};
-use rng::{Stream, stream_rng, stream_seed, yearly_stream_rng};
+use rng::{Stream, stream_rng, stream_seed};
 
 /// What one replication produced.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,11 +128,6 @@ struct Sim<'a> {
     beds: [BedPool; N_TIERS],
     events: EventQueue,
     onset_rng: Xoshiro256PlusPlus,
-    clinical_rng: Xoshiro256PlusPlus,
-    cost_rng: Xoshiro256PlusPlus,
-    admission_rng: Xoshiro256PlusPlus,
-    /// Replication index (the yearly streams restart from it).
-    replication: u32,
     signing_key: u64,
     signing_applied: Vec<f64>,
     /// Reused buffer of one group's signing thresholds.
@@ -193,10 +191,6 @@ impl<'a> Sim<'a> {
             beds,
             events: EventQueue::default(),
             onset_rng: stream_rng(run.seed, replication, Stream::Onset),
-            clinical_rng: yearly_stream_rng(run.seed, replication, Stream::Clinical, first_year),
-            cost_rng: yearly_stream_rng(run.seed, replication, Stream::Cost, first_year),
-            admission_rng: yearly_stream_rng(run.seed, replication, Stream::Admission, first_year),
-            replication,
             signing_key: stream_seed(run.seed, replication, Stream::Signing),
             signing_applied: vec![f64::NAN; model.groups.len()],
             signing_scratch: Vec::new(),
@@ -275,7 +269,7 @@ impl<'a> Sim<'a> {
         // The choice draw comes with the illness, from the onset stream, which no choice can
         // desynchronise: two scenarios with the same seed give the same illness the same choice
         // draw, whatever happened to anyone before (common random numbers).
-        let (thin, choice_u) = (rng.random(), rng.random());
+        let (thin, choice_u, key) = (rng.random(), rng.random(), EpisodeKey(rng.random()));
         prefetch(&self.people[person as usize]);
         Onset {
             time,
@@ -284,6 +278,7 @@ impl<'a> Sim<'a> {
             condition,
             thin,
             choice_u,
+            key,
         }
     }
 
@@ -299,8 +294,6 @@ impl<'a> Sim<'a> {
     }
 
     fn onset(&mut self, o: Onset) {
-        // Drawn for every onset, before anything can skip it, to keep the stream aligned.
-        let admit_u: f64 = self.admission_rng.random();
         let model = self.model();
         let person = &self.people[o.person as usize];
         if person.in_care() {
@@ -313,11 +306,17 @@ impl<'a> Sim<'a> {
         {
             return;
         }
-        self.episode(o, admit_u);
+        self.episode(o);
     }
 
-    fn episode(&mut self, o: Onset, admit_u: f64) {
-        let (t, idx, g, c) = (o.time, o.person, o.group as usize, o.condition as usize);
+    fn episode(&mut self, o: Onset) {
+        let (t, idx, g, c, key) = (
+            o.time,
+            o.person,
+            o.group as usize,
+            o.condition as usize,
+            o.key,
+        );
         let model = self.model();
         let cond = &model.conditions[c];
         let person = self.people[idx as usize];
@@ -360,30 +359,36 @@ impl<'a> Sim<'a> {
             });
         }
         let path = CarePath::of(model, c, first, bound);
-        self.outpatient_visit(idx, c, path.first.0, path.first.1);
+        self.outpatient_visit(
+            idx,
+            c,
+            path.first.0,
+            path.first.1,
+            key.rng(Draw::FirstVisitCost),
+        );
         if let Some(up) = path.referred_to {
             self.tally.tiers[first.index()].referrals_up += 1;
-            self.outpatient_visit(idx, c, up, path.arrival);
+            self.outpatient_visit(idx, c, up, path.arrival, key.rng(Draw::ReferredVisitCost));
         }
         let (mut tier, mut arrival) = (path.treating, path.arrival);
         if let Some((next, p)) = path.escalation
-            && self.clinical_rng.random::<f64>() < p
+            && key.uniform(Draw::Escalation) < p
         {
             self.tally.tiers[tier.index()].referrals_up += 1;
             arrival = Arrival::ReferredUp { from: tier };
-            self.outpatient_visit(idx, c, next, arrival);
+            self.outpatient_visit(idx, c, next, arrival, key.rng(Draw::EscalatedVisitCost));
             tier = next;
         }
         self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
-        if admit_u < self.admission_probability(c, tier) {
-            if self.declines_admission(idx, c, tier, arrival) {
+        if key.uniform(Draw::Admission) < self.admission_probability(c, tier) {
+            if self.declines_admission(idx, c, tier, arrival, key) {
                 self.tally.tiers[tier.index()].admissions_declined += 1;
                 return;
             }
-            self.request_bed(t, idx, c, tier, arrival);
+            self.request_bed(t, idx, c, tier, arrival, key);
         } else if cond.chronic && tier >= Tier::County {
             let p = model.referral.chronic_down_referral_probability;
-            if p > 0.0 && self.clinical_rng.random::<f64>() < p {
+            if p > 0.0 && key.uniform(Draw::ChronicDownReferral) < p {
                 let back = if person.signed_tier != NO_TIER {
                     person.signed_tier
                 } else if model.tiers[Tier::Township].is_some() {
@@ -407,10 +412,17 @@ impl<'a> Sim<'a> {
         f(&mut self.tally.by_signing[signed as usize]);
     }
 
-    fn outpatient_visit(&mut self, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
+    fn outpatient_visit(
+        &mut self,
+        idx: u32,
+        c: usize,
+        tier: Tier,
+        arrival: Arrival,
+        mut cost_rng: impl rand::Rng,
+    ) {
         let model = self.model();
         let person = &mut self.people[idx as usize];
-        let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut self.cost_rng);
+        let cost = self.derived.outpatient_cost[c][tier.index()].sample(&mut cost_rng);
         let split = outpatient_bill(
             model,
             person.group as usize,
@@ -435,20 +447,28 @@ impl<'a> Sim<'a> {
         });
     }
 
-    fn request_bed(&mut self, t: f64, idx: u32, c: usize, tier: Tier, arrival: Arrival) {
+    fn request_bed(
+        &mut self,
+        t: f64,
+        idx: u32,
+        c: usize,
+        tier: Tier,
+        arrival: Arrival,
+        key: EpisodeKey,
+    ) {
         let model = self.model();
         if self.beds[tier.index()].capacity() == Some(0) {
             match self.derived.next_with_beds[tier] {
                 Some(up) => {
                     self.tally.tiers[tier.index()].referrals_up += 1;
-                    self.request_bed(t, idx, c, up, Arrival::ReferredUp { from: tier });
+                    self.request_bed(t, idx, c, up, Arrival::ReferredUp { from: tier }, key);
                 }
                 None => self.tally.tiers[tier.index()].admissions_unplaced += 1,
             }
             return;
         }
         if self.beds[tier.index()].has_free_bed() {
-            self.start_stay(t, idx, c, tier, arrival, 0.0, None);
+            self.start_stay(t, idx, c, tier, arrival, key, 0.0, None);
             return;
         }
         match model.referral.when_beds_full {
@@ -462,6 +482,7 @@ impl<'a> Sim<'a> {
                         person: idx,
                         condition: c as u8,
                         arrival,
+                        key,
                         since: t,
                     },
                     priority,
@@ -480,6 +501,7 @@ impl<'a> Sim<'a> {
                         c,
                         up,
                         Arrival::ReferredUp { from: tier },
+                        key,
                         0.0,
                         None,
                     ),
@@ -497,6 +519,7 @@ impl<'a> Sim<'a> {
         c: usize,
         tier: Tier,
         arrival: Arrival,
+        key: EpisodeKey,
         waited_days: f64,
         recovery_days: Option<f64>,
     ) {
@@ -504,8 +527,9 @@ impl<'a> Sim<'a> {
         let (stay, cost) = match recovery_days {
             Some(d) => (d, model.referral.rehab_cost_per_day_yuan * d),
             None => (
-                self.derived.stay[c][tier.index()].sample(&mut self.clinical_rng),
-                self.derived.inpatient_cost[c][tier.index()].sample(&mut self.cost_rng),
+                self.derived.stay[c][tier.index()].sample(&mut key.rng(Draw::Stay)),
+                self.derived.inpatient_cost[c][tier.index()]
+                    .sample(&mut key.rng(Draw::InpatientCost)),
             ),
         };
         let person = &mut self.people[idx as usize];
@@ -538,7 +562,7 @@ impl<'a> Sim<'a> {
         self.beds[tier.index()].occupy(t);
         let p_down = model.referral.down_referral_probability[tier];
         let goes_down =
-            recovery_days.is_none() && p_down > 0.0 && self.clinical_rng.random::<f64>() < p_down;
+            recovery_days.is_none() && p_down > 0.0 && key.uniform(Draw::DownReferral) < p_down;
         let f = model.referral.down_referral_at_stay_fraction;
         self.events.push(Event {
             time: t + if goes_down { f * stay } else { stay },
@@ -569,6 +593,7 @@ impl<'a> Sim<'a> {
                         e.condition as usize,
                         Tier::Township,
                         Arrival::ReferredDown,
+                        EpisodeKey::default(),
                         0.0,
                         Some(e.remaining_days),
                     );
@@ -607,6 +632,7 @@ impl<'a> Sim<'a> {
                 w.condition as usize,
                 tier,
                 w.arrival,
+                w.key,
                 t - w.since,
                 None,
             );

@@ -1,5 +1,7 @@
 //! Illness onsets drawn ahead of time, so each person's state can be prefetched.
 
+use super::episode_draws::EpisodeKey;
+
 /// The next illness onset, drawn one step ahead.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Onset {
@@ -11,6 +13,8 @@ pub(super) struct Onset {
     pub(super) thin: f64,
     /// Uniform draw of the first-contact choice (and the first-contact rule's binding).
     pub(super) choice_u: f64,
+    /// The key of every later draw of the episode (see [`super::episode_draws`]).
+    pub(super) key: EpisodeKey,
 }
 
 impl Onset {
@@ -21,6 +25,7 @@ impl Onset {
         condition: 0,
         thin: 0.0,
         choice_u: 0.0,
+        key: EpisodeKey(0),
     };
 }
 

@@ -12,6 +12,7 @@ mod fuzz;
 mod insurance;
 mod interrupt;
 mod mechanisms;
+mod pairing;
 mod policy;
 mod properties;
 mod queueing;

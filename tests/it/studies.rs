@@ -186,13 +186,13 @@ fn common_random_numbers_make_paired_differences_tighter_than_unpaired_ones() {
         paired.mean > 0.0,
         "raising the village payout raises the grassroots share"
     );
-    // Known regression (issue 9, item 7 open): with self-care and declined admissions on in
-    // every baseline and a three-year warm-up, two scenarios' people drift apart (habits,
-    // who is in a bed), so pairing helps less than before; the choice and admission draws are
-    // now keyed to each onset and the clinical and cost streams restart every year, which keeps
-    // the paired band narrower, not yet far narrower.
+    eprintln!(
+        "paired band {:.5}, unpaired {:.5}",
+        paired.p95 - paired.p5,
+        unpaired.p95 - unpaired.p5
+    );
     assert!(
-        (paired.p95 - paired.p5) < 0.85 * (unpaired.p95 - unpaired.p5),
+        (paired.p95 - paired.p5) < 0.5 * (unpaired.p95 - unpaired.p5),
         "paired band {:?} should be far narrower than unpaired {:?}",
         paired,
         unpaired
