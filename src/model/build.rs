@@ -1,7 +1,7 @@
 //! Validation: from the raw scenario to a [`Model`] whose invariants hold.
 
 use super::*;
-use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario};
+use crate::scenario::raw::{RawBenefit, RawPerTier, RawScenario, RawTier};
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::N_TIERS;
 
@@ -152,9 +152,11 @@ impl Model {
                     }
                     Some(n.min(u32::MAX as f64) as u32)
                 };
+                let pull = bed_pull(&p, beds_per_1000, rt)?;
                 tiers[t] = Some(TierSupply {
                     quality: check_utility(p("quality"), rt.quality)?
-                        + check_utility(p("quality_change"), rt.quality_change)?,
+                        + check_utility(p("quality_change"), rt.quality_change)?
+                        + pull,
                     beds_per_1000,
                     beds,
                     travel_minutes: [
@@ -564,4 +566,39 @@ impl Model {
             targets,
         })
     }
+}
+
+/// The quality a tier gains from its beds: `quality_per_log_beds` × ln(beds ÷ reference beds).
+/// Bigger hospitals draw patients (more specialties, newer equipment, shorter waits for a bed),
+/// so bed growth raises a tier's pull as well as its capacity; with occupancy-targeting
+/// admissions this lets supply create its own use (Roemer's law) through choice too.
+fn bed_pull(
+    p: &impl Fn(&str) -> String,
+    beds_per_1000: f64,
+    rt: &RawTier,
+) -> Result<f64, ScenarioError> {
+    let per_log = check_utility(p("quality_per_log_beds"), rt.quality_per_log_beds)?;
+    if per_log == 0.0 {
+        return Ok(0.0);
+    }
+    let reference = rt.quality_reference_beds_per_1000;
+    if !(reference.is_finite() && reference > 0.0) {
+        return Err(out_of_range(
+            p("quality_reference_beds_per_1000"),
+            "a finite number of beds per 1000 above 0 when quality_per_log_beds is set",
+            reference,
+        ));
+    }
+    if !(beds_per_1000.is_finite() && beds_per_1000 > 0.0) {
+        return Err(out_of_range(
+            p("beds_per_1000"),
+            "a finite number above 0 when quality_per_log_beds is set (the pull of 0 or \
+             unlimited beds is undefined)",
+            beds_per_1000,
+        ));
+    }
+    check_utility(
+        p("quality_per_log_beds"),
+        per_log * (beds_per_1000 / reference).ln(),
+    )
 }

@@ -222,6 +222,14 @@ pub struct RawTier {
     /// Growth of perceived quality per year from the start year on (investment, reputation).
     #[serde(default)]
     pub quality_growth_per_year: f64,
+    /// Change of perceived quality per unit of ln(beds ÷ the reference beds): hospitals that
+    /// grow draw patients (utility; 0 = beds do not change quality).
+    #[serde(default)]
+    pub quality_per_log_beds: f64,
+    /// Beds per 1,000 at which `quality_per_log_beds` adds nothing (usually the baseline
+    /// year's beds).
+    #[serde(default)]
+    pub quality_reference_beds_per_1000: f64,
     /// Occupancy the tier's hospitals fill their beds towards (0: admissions do not follow beds).
     #[serde(default)]
     pub target_occupancy: f64,

@@ -102,6 +102,39 @@ fn income_and_quality_trends_move_choices_over_time() {
     assert!(pulled > base * 1.1, "quality growth: {base} → {pulled}");
 }
 
+/// A tier's pull of capacity is exactly a quality change of `quality_per_log_beds` × ln(beds ÷
+/// reference): draw for draw the same run, and more tertiary visits than without the pull.
+#[test]
+fn beds_add_pull_as_a_quality_change_of_their_log() {
+    let doubled = "tiers.tertiary.beds_per_1000=4";
+    let pull = [
+        doubled,
+        "tiers.tertiary.quality_per_log_beds=0.5",
+        "tiers.tertiary.quality_reference_beds_per_1000=2",
+    ];
+    let same = format!("tiers.tertiary.quality_change={:?}", 0.5 * 2f64.ln());
+    let run_of = |sets: &[&str]| run(&plan(&repo(REGION), sets), 2);
+    let with_pull = run_of(&pull);
+    assert_eq!(with_pull, run_of(&[doubled, &same]));
+    let v = |r: &[tierflow::engine::ReplicationResult], sets: &[&str]| {
+        let p = plan(&repo(REGION), sets);
+        total(&values(&p, r), 2015, "visits", Breakdown::Tier(Tier::Tertiary))
+    };
+    let (without, with) = (v(&run_of(&[doubled]), &[doubled]), v(&with_pull, &pull));
+    assert!(with > without * 1.1, "pull of beds: {without} → {with}");
+    let err = format!(
+        "{}",
+        tierflow::scenario::load(&repo(REGION), &[pull[1].to_string()])
+            .map_err(|e| e.to_string())
+            .and_then(|s| tierflow::model::Plan::from_scenario(&s).map_err(|e| e.to_string()))
+            .unwrap_err()
+    );
+    assert!(
+        err.contains("tiers.tertiary.quality_reference_beds_per_1000"),
+        "a pull without a reference is located: {err}"
+    );
+}
+
 /// With a zero acceptance constant and no price weight, a patient accepts an offered admission
 /// with probability exactly 1/2: declined ≈ admitted among non-emergency conditions.
 #[test]
