@@ -7,6 +7,7 @@
 //! docs/architecture.md has the code map.
 
 pub mod behaviour;
+pub mod calibration;
 pub mod care_path;
 pub mod chart;
 pub mod cli;

@@ -9,6 +9,7 @@
 //! the family `sans-serif` and leave glyphs to the viewer.
 
 pub mod bars;
+pub mod fit;
 pub mod labels;
 pub mod lines;
 pub mod read;
@@ -196,6 +197,8 @@ pub fn render_folder(results: &Path, opts: &ChartOptions) -> Result<Vec<ChartFil
         for c in bars::charts(results, lang)? {
             files.extend(render(&c)?);
         }
+    } else if results.join("fit.csv").is_file() {
+        files.extend(render(&fit::chart(results)?)?);
     } else if results.join("sensitivity.csv").is_file() {
         files.extend(render(&tornado::chart(results, lang)?)?);
     } else if results.join("metrics.csv").is_file() {
@@ -204,7 +207,7 @@ pub fn render_folder(results: &Path, opts: &ChartOptions) -> Result<Vec<ChartFil
         }
     } else {
         anyhow::bail!(
-            "`{}` holds no tierflow results (expected metrics.csv, sweep.csv, compare.csv or sensitivity.csv)",
+            "`{}` holds no tierflow results (expected metrics.csv, sweep.csv, compare.csv, sensitivity.csv or fit.csv)",
             results.display()
         );
     }

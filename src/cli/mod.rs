@@ -4,6 +4,7 @@
 //! 130 interrupted by Ctrl-C or SIGTERM (nothing written).
 //! A closed stdout (e.g. `tierflow params … | head`) ends quietly with 0.
 
+mod calibrate;
 mod compare;
 mod interrupt;
 mod params;
@@ -174,6 +175,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// Redraw the charts of a results folder from its CSV files, without rerunning.
     Plot(plot::PlotArgs),
+    /// Fit the scenario's parameters to its calibration targets (levels and responses).
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -196,6 +199,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Compare(a) => compare::compare(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
+        Command::Calibrate(a) => calibrate::calibrate(a),
     };
     match result {
         // A command that writes nothing still reports that it was interrupted.

@@ -46,5 +46,15 @@ pub fn check(a: ScenarioArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     let mut text = terminal::plan_description(plan.base(), plan.epochs.len());
     text.push_str(&terminal::uncertainty_line(&s.uncertain, false));
+    if s.raw.calibration.is_some() {
+        let cal = crate::calibration::Calibration::of(&s, None)?;
+        text.push_str(&format!(
+            "  calibration block valid: {} parameter(s), {} target(s), {} replication(s) per evaluation, at most {} evaluations (`tierflow calibrate` uses it; other commands ignore it)\n",
+            cal.parameters.len(),
+            cal.targets.len(),
+            cal.replications,
+            cal.max_evaluations
+        ));
+    }
     print(&text)
 }

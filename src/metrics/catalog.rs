@@ -125,6 +125,13 @@ pub const METRICS: &[MetricInfo] = &[
         "episodes treated at home (no visit)",
     ),
     m(
+        "first_contacts",
+        "episodes/year",
+        true,
+        SLICES,
+        "episodes that reached formal care (episodes − self_care): the quantity of the published first-visit price elasticity",
+    ),
+    m(
         "visits",
         "visits/year",
         true,

@@ -290,6 +290,7 @@ fn year_values(model: &Model, y: &YearTally, out: &mut Vec<MetricValue>) {
                 }
                 "episodes" => y.episodes() as f64,
                 "self_care" => y.self_care() as f64,
+                "first_contacts" => (y.episodes() - y.self_care()) as f64,
                 "bypass_share" => slice_value(info.name, &whole),
                 "oop_per_capita" => ratio(t.iter().map(|x| x.oop_yuan).sum(), people),
                 "programme_cost" => y.programme_cost_yuan,
@@ -324,6 +325,7 @@ fn slice_value(name: &str, s: &SliceTally) -> f64 {
         "grassroots_inpatient_share" => ratio(grassroots(&s.admissions), total(&s.admissions)),
         "episodes" => s.episodes as f64,
         "self_care" => s.self_care as f64,
+        "first_contacts" => (s.episodes - s.self_care) as f64,
         "visits" => total(&s.visits),
         "admissions" => total(&s.admissions),
         "total_cost" => s.cost_yuan,

@@ -56,6 +56,8 @@ pub enum FolderKind {
     Compare,
     /// `tierflow sensitivity`.
     Sensitivity,
+    /// `tierflow calibrate`.
+    Calibration,
 }
 
 /// The marker's contents.

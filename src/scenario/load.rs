@@ -110,6 +110,46 @@ impl Scenario {
         locate(&self.files, err)
     }
 
+    /// This scenario with one more timeline entry: `changes` (`PATH=VALUE`, as `--set` takes
+    /// them) made on `date` ("YYYY-MM-DD"). Errors name the change; the caller locates them.
+    pub fn with_timeline_entry(
+        &self,
+        date: &str,
+        changes: &[String],
+        source: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let known: Vec<String> = self.params().into_iter().map(|p| p.path).collect();
+        let mut set = std::collections::BTreeMap::new();
+        for c in changes {
+            let (p, v) = c.split_once('=').ok_or_else(|| {
+                ScenarioError::new(
+                    ErrorKind::Override,
+                    format!("`{c}`: expected PATH=VALUE, e.g. prices.outpatient_index=1.1"),
+                )
+            })?;
+            let (p, v) = (p.trim(), v.trim());
+            check_known_path(p, &known).map_err(|e| e.with_origin(&format!("`{c}`")))?;
+            let value = paths::parse_value(v)
+                .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("`{c}`: {m}")))?;
+            set.insert(p.to_string(), value);
+        }
+        let mut s = self.clone();
+        s.raw.timeline.push(super::raw::RawPolicyChange {
+            date: date.to_string(),
+            set,
+            source: source.to_string(),
+        });
+        s.tree = resolved_tree(s.raw.clone());
+        check_timeline_paths(&s, &known).map_err(|e| ScenarioError {
+            file: None,
+            line: None,
+            column: None,
+            path: None,
+            ..e
+        })?;
+        Ok(s)
+    }
+
     /// Deserialises `tree` (this scenario's tree with timeline changes applied) the same way.
     pub fn raw_from_tree(&self, tree: &toml::Table) -> Result<RawScenario, ScenarioError> {
         deserialize(tree).map_err(|e| locate(&self.files, e))
@@ -358,7 +398,7 @@ fn deserialize(tree: &toml::Table) -> Result<RawScenario, ScenarioError> {
 }
 
 /// Turns serde's message into a tierflow error, with a "did you mean" for unknown keys.
-fn shape_error(path: &str, message: &str) -> ScenarioError {
+pub(super) fn shape_error(path: &str, message: &str) -> ScenarioError {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -487,7 +527,8 @@ fn locate(files: &[SourceFile], err: ScenarioError) -> ScenarioError {
     }
 }
 
-fn locate_in(path: &Path, text: &str, err: ScenarioError) -> ScenarioError {
+/// Adds file, line and column to `err` from the one file `path` with contents `text`.
+pub fn locate_in(path: &Path, text: &str, err: ScenarioError) -> ScenarioError {
     let file = SourceFile {
         path: path.to_path_buf(),
         text: text.to_string(),
@@ -528,7 +569,7 @@ fn find_key(text: &str, path: &str) -> Option<(usize, usize)> {
 const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
 /// Reads a scenario file as UTF-8 text, saying where a bad byte is and hinting at the encoding.
-fn read_text(path: &Path) -> Result<String, ScenarioError> {
+pub(super) fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let io = |why: String| {
         ScenarioError::new(ErrorKind::Io, format!("cannot read scenario file: {why}")).in_file(path)
     };

@@ -3,6 +3,7 @@
 //! **Invariant:** nothing outside this module knows TOML syntax or file layout; the rest of
 //! tierflow sees [`RawScenario`] (shape) and then [`crate::model::Model`] (validated meaning).
 
+pub mod calibration_file;
 pub mod error;
 pub mod load;
 pub mod paths;

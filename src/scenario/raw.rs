@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use crate::tier::{N_TIERS, Tier};
 
+mod calibration;
 mod rules;
+pub use calibration::*;
 pub use rules::*;
 
 /// A whole scenario after `extends` has been merged.
@@ -54,6 +56,9 @@ pub struct RawScenario {
     /// Targets judged after a run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<RawTarget>,
+    /// What `tierflow calibrate` fits (ignored by every other command).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<RawCalibration>,
 }
 
 /// Run length and Monte Carlo settings.

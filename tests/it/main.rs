@@ -1,5 +1,6 @@
 //! tierflow's integration tests: one binary, one module per theme.
 
+mod calibration;
 mod charts;
 mod choice;
 mod cli;

@@ -118,17 +118,19 @@ fn beds_add_pull_as_a_quality_change_of_their_log() {
     assert_eq!(with_pull, run_of(&[doubled, &same]));
     let v = |r: &[tierflow::engine::ReplicationResult], sets: &[&str]| {
         let p = plan(&repo(REGION), sets);
-        total(&values(&p, r), 2015, "visits", Breakdown::Tier(Tier::Tertiary))
+        total(
+            &values(&p, r),
+            2015,
+            "visits",
+            Breakdown::Tier(Tier::Tertiary),
+        )
     };
     let (without, with) = (v(&run_of(&[doubled]), &[doubled]), v(&with_pull, &pull));
     assert!(with > without * 1.1, "pull of beds: {without} → {with}");
-    let err = format!(
-        "{}",
-        tierflow::scenario::load(&repo(REGION), &[pull[1].to_string()])
-            .map_err(|e| e.to_string())
-            .and_then(|s| tierflow::model::Plan::from_scenario(&s).map_err(|e| e.to_string()))
-            .unwrap_err()
-    );
+    let err = tierflow::scenario::load(&repo(REGION), &[pull[1].to_string()])
+        .map_err(|e| e.to_string())
+        .and_then(|s| tierflow::model::Plan::from_scenario(&s).map_err(|e| e.to_string()))
+        .unwrap_err();
     assert!(
         err.contains("tiers.tertiary.quality_reference_beds_per_1000"),
         "a pull without a reference is located: {err}"

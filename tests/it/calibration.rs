@@ -1,0 +1,236 @@
+//! `tierflow calibrate`: recovering known parameter values from targets they generated, located
+//! errors in the calibration block, and an interrupted calibration that keeps its best point.
+
+use std::path::Path;
+use std::process::Command as Process;
+use std::time::Duration;
+
+use assert_cmd::cargo::cargo_bin;
+use tierflow::calibration::Calibration;
+use tierflow::calibration::objective::Evaluator;
+use tierflow::scenario;
+
+use crate::common::*;
+
+const REGION: &str = "tests/fixtures/region.toml";
+
+/// The calibration block of the recovery test: county quality and the weight of money, fitted
+/// to the grassroots share of visits (a level) and the first-contact price elasticity (a
+/// response). `{share}` and `{elasticity}` are filled in.
+const BLOCK: &str = r#"
+[calibration]
+replications = 4
+max_evaluations = 150
+
+[[calibration.parameters]]
+path = "tiers.county.quality"
+low = 0.0
+high = 3.5
+
+[[calibration.parameters]]
+path = "behaviour.cost_per_yuan"
+low = -0.04
+high = -0.002
+
+[[calibration.targets]]
+metric = "grassroots_outpatient_share"
+year = 2015
+value = {share}
+tolerance = 0.002
+source = "generated from tiers.county.quality = 2.2, behaviour.cost_per_yuan = -0.015"
+
+[[calibration.targets]]
+name = "first-contact price elasticity"
+metric = "first_contacts"
+year = 2015
+kind = "elasticity"
+change = "prices.outpatient_index=1.1"
+value = {elasticity}
+tolerance = 0.005
+source = "generated"
+"#;
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn calibration_recovers_the_values_that_generated_its_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    // Targets generated at known values, on the same seed and replications the search uses.
+    let placeholder = BLOCK
+        .replace("{share}", "0.5")
+        .replace("{elasticity}", "-0.3");
+    let cal_file = dir.path().join("block.toml");
+    std::fs::write(&cal_file, &placeholder).unwrap();
+    let sc = scenario::load(&repo(REGION), &[]).unwrap();
+    let read = scenario::calibration_file::load(&cal_file).unwrap();
+    let cal = Calibration::of(&sc, Some(&read)).unwrap();
+    let truth = [2.2, -0.015];
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let at_truth = Evaluator::new(&cal, &sc, 2)
+        .evaluate(&truth, &never)
+        .unwrap();
+    let (share, elasticity) = (at_truth.fits[0].simulated, at_truth.fits[1].simulated);
+    assert!(
+        (0.3..0.95).contains(&share) && (-1.0..-0.05).contains(&elasticity),
+        "share {share}, elasticity {elasticity}"
+    );
+    let block = BLOCK
+        .replace("{share}", &format!("{share:?}"))
+        .replace("{elasticity}", &format!("{elasticity:?}"));
+    std::fs::write(&cal_file, block).unwrap();
+
+    // The search starts at the scenario's own values (county quality 1.2, cost −0.01).
+    let out = dir.path().join("fit");
+    tierflow_ok(&[
+        "calibrate",
+        REGION,
+        "--calibration",
+        cal_file.to_str().unwrap(),
+        "-q",
+        "--no-charts",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let j = json(&out.join("calibration.json"));
+    assert_eq!(j["targets_met"], 2, "{j}");
+    let fitted: Vec<f64> = j["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["fitted"].as_f64().unwrap())
+        .collect();
+    assert!(
+        (fitted[0] - truth[0]).abs() < 0.1,
+        "county quality {fitted:?} vs {truth:?}"
+    );
+    assert!(
+        (fitted[1] - truth[1]).abs() < 0.002,
+        "cost per yuan {fitted:?} vs {truth:?}"
+    );
+    // calibrated.toml reproduces the fit: running it gives the fitted share.
+    let calibrated = out.join("calibrated.toml");
+    let text = std::fs::read_to_string(&calibrated).unwrap();
+    assert!(text.contains("2 of 2 targets within tolerance"), "{text}");
+    let rerun = dir.path().join("rerun");
+    tierflow_ok(&[
+        "run",
+        calibrated.to_str().unwrap(),
+        "-q",
+        "--no-charts",
+        "-o",
+        rerun.to_str().unwrap(),
+    ]);
+    let metrics = std::fs::read_to_string(rerun.join("metrics.csv")).unwrap();
+    let row = metrics
+        .lines()
+        .find(|l| l.starts_with("2015,grassroots_outpatient_share,all,all,all,all,"))
+        .unwrap();
+    let mean: f64 = row.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(
+        (mean - share).abs() < 0.002,
+        "rerun share {mean} vs {share}"
+    );
+    let fit = std::fs::read_to_string(out.join("fit.csv")).unwrap();
+    assert!(fit.starts_with("target,value,simulated_mean,p5,p95,tolerance,met\n"));
+    let trace = std::fs::read_to_string(out.join("trace.csv")).unwrap();
+    assert_eq!(
+        trace.lines().count() - 1,
+        j["evaluations"].as_u64().unwrap() as usize
+    );
+}
+
+fn scenario_with(dir: &Path, block: &str) -> String {
+    let path = dir.join("s.toml");
+    std::fs::write(
+        &path,
+        format!("extends = {:?}\n{block}", repo(REGION).to_str().unwrap()),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_bad_calibration_block_is_refused_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = "[[calibration.targets]]\nmetric = \"grassroots_outpatient_share\"\nyear = 2015\nvalue = 0.6\ntolerance = 0.01\n";
+    let cases = [
+        (
+            "[[calibration.parameters]]\npath = \"tiers.county.qualty\"\nlow = 0.0\nhigh = 1.0\n",
+            ":3:1: `calibration.parameters.0.path`",
+            "did you mean `tiers.county.quality`",
+        ),
+        (
+            "[[calibration.parameters]]\npath = \"tiers.county.quality\"\nlow = 1.0\nhigh = 1.0\n",
+            ":5:1: `calibration.parameters.0.high`",
+            "low < high",
+        ),
+        (
+            "[calibration]\nreplications = 2\n",
+            "`calibration.parameters`",
+            "empty box",
+        ),
+    ];
+    for (params, location, words) in cases {
+        let file = scenario_with(dir.path(), &format!("{params}{target}"));
+        for cmd in ["check", "calibrate"] {
+            let err = tierflow_error(&[cmd, &file]);
+            assert!(err.contains(location), "{cmd}: {err}");
+            assert!(err.contains(words), "{cmd}: {err}");
+        }
+        // Every other command ignores the block.
+        let out = dir.path().join("run");
+        tierflow_ok(&[
+            "run",
+            &file,
+            "-q",
+            "--no-charts",
+            "--force",
+            "-r",
+            "1",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+    }
+    let none = tierflow_error(&["calibrate", REGION]);
+    assert!(none.contains("no [calibration] block"), "{none}");
+}
+
+#[test]
+fn an_interrupted_calibration_writes_its_best_point_so_far_marked_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three parameters, a target out of reach and a full-size population: the search is still
+    // running when the signal comes.
+    let block = "[calibration]\nreplications = 4\nmax_evaluations = 100000\n\
+        [[calibration.parameters]]\npath = \"tiers.county.quality\"\nlow = -1.0\nhigh = 2.0\n\
+        [[calibration.parameters]]\npath = \"tiers.tertiary.quality\"\nlow = -1.0\nhigh = 2.0\n\
+        [[calibration.parameters]]\npath = \"behaviour.cost_per_yuan\"\nlow = -0.03\nhigh = -0.001\n\
+        [[calibration.targets]]\nmetric = \"grassroots_outpatient_share\"\nyear = 2015\nvalue = 0.123\ntolerance = 0.0001\n";
+    let file = scenario_with(dir.path(), block);
+    let out = dir.path().join("cal");
+    let child = Process::new(cargo_bin("tierflow"))
+        .current_dir(repo(""))
+        .args([
+            "calibrate",
+            &file,
+            "--set",
+            "population.scale=1",
+            "-q",
+            "--no-charts",
+            "-o",
+        ])
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    signal(&child, libc::SIGINT);
+    let done = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("best point so far"), "{stderr}");
+    let toml = std::fs::read_to_string(out.join("calibrated.toml")).unwrap();
+    assert!(toml.starts_with("# INTERRUPTED CALIBRATION"), "{toml}");
+    assert!(out.join("fit.csv").is_file() && out.join("trace.csv").is_file());
+}
