@@ -17,7 +17,7 @@ use std::path::Path;
 use crate::metrics::catalog::{self, MetricInfo};
 use crate::metrics::{Breakdown, label_of_columns};
 use crate::model::Plan;
-use crate::scenario::raw::{CalibrationTargetKind, RawCalibration};
+use crate::scenario::raw::{CalibrationTargetKind, RawCalibration, Tie};
 use crate::scenario::{self, ErrorKind, Scenario, ScenarioError, SourceFile, load::locate_in};
 
 /// Most replications an evaluation may run.
@@ -25,17 +25,39 @@ const MAX_REPLICATIONS: u32 = 10_000;
 /// Most evaluations a search may make.
 const MAX_EVALUATIONS: u32 = 100_000;
 
-/// One searched parameter.
+/// One searched parameter: a value acting on one path or several tied paths.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
-    /// Settable path.
-    pub path: String,
+    /// Label in tables (the path, or the block's `name`).
+    pub name: String,
+    /// The paths it moves, with their values in the scenario.
+    pub paths: Vec<(String, f64)>,
+    /// How the value acts on each path.
+    pub tie: Tie,
     /// Lowest value searched.
     pub low: f64,
     /// Highest value searched.
     pub high: f64,
-    /// Where the search starts: the scenario's value, moved into the box.
+    /// Where the search starts: the scenario's value (1 for a scale, 0 for a shift), moved
+    /// into the box.
     pub start: f64,
+}
+
+impl Parameter {
+    /// Each path's value when the parameter is `v`.
+    pub fn path_values(&self, v: f64) -> Vec<(&str, f64)> {
+        self.paths
+            .iter()
+            .map(|(p, base)| {
+                let x = match self.tie {
+                    Tie::Set => v,
+                    Tie::Scale => base * v,
+                    Tie::Shift => base + v,
+                };
+                (p.as_str(), x)
+            })
+            .collect()
+    }
 }
 
 /// One validated target.
@@ -55,6 +77,8 @@ pub struct Target {
     pub versus: Option<Breakdown>,
     /// `PATH=VALUE` changes made on 1 January of `year` (empty: the scenario as it is).
     pub change: Vec<String>,
+    /// The change holds for the whole run instead (levels and odds ratios only).
+    pub change_from_start: bool,
     /// For an elasticity: the relative change of the changed parameter (new ÷ old − 1).
     pub parameter_change: f64,
     /// Published value.
@@ -209,7 +233,8 @@ impl Calibration {
         self.parameters
             .iter()
             .zip(values)
-            .map(|(p, v)| format!("{}={v:?}", p.path))
+            .flat_map(|(p, &v)| p.path_values(v))
+            .map(|(path, x)| format!("{path}={x:?}"))
             .collect()
     }
 }
@@ -222,45 +247,61 @@ fn parameter(
     earlier: &[Parameter],
 ) -> Result<Parameter, ScenarioError> {
     let at = |k: &str| format!("calibration.parameters.{i}.{k}");
-    let fixed = [
-        "run.",
-        "population.",
-        "timeline.",
-        "targets.",
-        "calibration.",
-    ];
-    if fixed.iter().any(|f| p.path.starts_with(f)) {
-        return Err(err(
-            ErrorKind::Override,
-            at("path"),
-            format!(
-                "`{}` cannot be calibrated: run settings, the population, the timeline, targets and the calibration block are not model parameters",
-                p.path
-            ),
-        ));
-    }
-    let known: Vec<String> = params.iter().map(|q| q.path.clone()).collect();
-    scenario::load::check_known_path(&p.path, &known).map_err(|e| ScenarioError {
-        path: Some(at("path")),
-        ..e
-    })?;
-    let current = params
-        .iter()
-        .find(|q| q.path == p.path)
-        .and_then(|q| q.value.parse::<f64>().ok())
-        .ok_or_else(|| {
-            err(
-                ErrorKind::Override,
+    let listed: Vec<String> = match (p.path.is_empty(), p.paths.is_empty()) {
+        (false, true) => vec![p.path.clone()],
+        (true, false) => p.paths.clone(),
+        _ => {
+            return Err(err(
+                ErrorKind::Shape,
                 at("path"),
-                format!("`{}` is not a number, so it cannot be searched", p.path),
-            )
+                "expected either `path` (one parameter) or `paths` (several tied together), not both or neither".into(),
+            ));
+        }
+    };
+    let field = if p.paths.is_empty() { "path" } else { "paths" };
+    let fixed = ["run.", "population.", "timeline.", "targets.", "calibration."];
+    let known: Vec<String> = params.iter().map(|q| q.path.clone()).collect();
+    let mut paths = Vec::new();
+    for path in &listed {
+        if fixed.iter().any(|f| path.starts_with(f)) {
+            return Err(err(
+                ErrorKind::Override,
+                at(field),
+                format!(
+                    "`{path}` cannot be calibrated: run settings, the population, the timeline, targets and the calibration block are not model parameters"
+                ),
+            ));
+        }
+        scenario::load::check_known_path(path, &known).map_err(|e| ScenarioError {
+            path: Some(at(field)),
+            message: format!("`{path}`: {}", e.message),
+            ..e
         })?;
-    if earlier.iter().any(|q| q.path == p.path) {
-        return Err(err(
-            ErrorKind::Shape,
-            at("path"),
-            format!("`{}` is listed twice", p.path),
-        ));
+        let current = params
+            .iter()
+            .find(|q| &q.path == path)
+            .and_then(|q| q.value.parse::<f64>().ok())
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| {
+                err(
+                    ErrorKind::Override,
+                    at(field),
+                    format!("`{path}` is not a finite number, so it cannot be searched"),
+                )
+            })?;
+        let taken = earlier
+            .iter()
+            .flat_map(|q| q.paths.iter())
+            .chain(paths.iter())
+            .any(|(q, _)| q == path);
+        if taken {
+            return Err(err(
+                ErrorKind::Shape,
+                at(field),
+                format!("`{path}` is searched twice"),
+            ));
+        }
+        paths.push((path.clone(), current));
     }
     if !(p.low.is_finite() && p.high.is_finite() && p.low < p.high) {
         return Err(err(
@@ -272,10 +313,36 @@ fn parameter(
             ),
         ));
     }
+    let name = if !p.name.is_empty() {
+        p.name.clone()
+    } else if paths.len() == 1 {
+        paths[0].0.clone()
+    } else {
+        format!("{} and {} more", paths[0].0, paths.len() - 1)
+    };
+    let start = match p.tie {
+        Tie::Set => paths[0].1,
+        Tie::Scale => 1.0,
+        Tie::Shift => 0.0,
+    }
+    .clamp(p.low, p.high);
+    let parameter = Parameter {
+        name,
+        paths,
+        tie: p.tie,
+        low: p.low,
+        high: p.high,
+        start,
+    };
     // Both corners must be valid scenarios, or the search would stop on the first bad point.
     for (k, v) in [("low", p.low), ("high", p.high)] {
         let mut overrides = scenario.overrides.clone();
-        overrides.push(format!("{}={v:?}", p.path));
+        overrides.extend(
+            parameter
+                .path_values(v)
+                .into_iter()
+                .map(|(path, x)| format!("{path}={x:?}")),
+        );
         let checked = scenario::load(scenario.main_file(), &overrides)
             .and_then(|s| Plan::from_scenario(&s).map(|_| ()));
         if let Err(e) = checked {
@@ -283,18 +350,13 @@ fn parameter(
                 ErrorKind::OutOfRange,
                 at(k),
                 format!(
-                    "the scenario is invalid with `{}` = {v}: {}",
-                    p.path, e.message
+                    "the scenario is invalid with `{}` at {k} = {v}: {}",
+                    parameter.name, e.message
                 ),
             ));
         }
     }
-    Ok(Parameter {
-        path: p.path.clone(),
-        low: p.low,
-        high: p.high,
-        start: current.clamp(p.low, p.high),
-    })
+    Ok(parameter)
 }
 
 fn target(
@@ -413,7 +475,20 @@ fn target(
     } else {
         f64::NAN
     };
-    if !change.is_empty() {
+    if t.change_from_start && (is_response || change.is_empty()) {
+        return Err(err(
+            ErrorKind::Shape,
+            at("change_from_start"),
+            "`change_from_start` belongs to a level or odds ratio read with a `change` (a response's change starts on 1 January of its year)".into(),
+        ));
+    }
+    if t.change_from_start {
+        let mut overrides = scenario.overrides.clone();
+        overrides.extend(change.iter().cloned());
+        scenario::load(scenario.main_file(), &overrides)
+            .and_then(|s| Plan::from_scenario(&s).map(|_| ()))
+            .map_err(|e| err(ErrorKind::Override, at("change"), e.message))?;
+    } else if !change.is_empty() {
         scenario
             .with_timeline_entry(&format!("{}-01-01", t.year), &change, "calibration")
             .and_then(|s| Plan::from_scenario(&s).map(|_| ()))
@@ -432,6 +507,7 @@ fn target(
         breakdown,
         versus,
         change,
+        change_from_start: t.change_from_start,
         parameter_change,
         value: t.value,
         tolerance: t.tolerance,

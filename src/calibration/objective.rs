@@ -57,6 +57,8 @@ impl Evaluation {
 struct Variant {
     year: i32,
     change: Vec<String>,
+    /// The change holds for the whole run (as `--set`), not from 1 January of `year`.
+    from_start: bool,
 }
 
 /// Evaluates candidates of one calibration.
@@ -79,6 +81,7 @@ impl<'a> Evaluator<'a> {
         let mut variants = vec![Variant {
             year: 0,
             change: Vec::new(),
+            from_start: false,
         }];
         for t in &calibration.targets {
             let v = variant_of(t);
@@ -116,6 +119,11 @@ impl<'a> Evaluator<'a> {
         for v in &self.variants {
             let s = if v.change.is_empty() {
                 base.clone()
+            } else if v.from_start {
+                let mut overrides = self.overrides.clone();
+                overrides.extend(self.calibration.overrides(values));
+                overrides.extend(v.change.iter().cloned());
+                scenario::load(&self.file, &overrides)?
             } else {
                 base.with_timeline_entry(&format!("{}-01-01", v.year), &v.change, "calibration")?
             };
@@ -239,16 +247,22 @@ impl<'a> Evaluator<'a> {
 }
 
 fn variant_of(t: &Target) -> Variant {
-    if t.change.is_empty() {
-        Variant {
+    match (t.change.is_empty(), t.change_from_start) {
+        (true, _) => Variant {
             year: 0,
             change: Vec::new(),
-        }
-    } else {
-        Variant {
+            from_start: false,
+        },
+        (false, true) => Variant {
+            year: 0,
+            change: t.change.clone(),
+            from_start: true,
+        },
+        (false, false) => Variant {
             year: t.year,
             change: t.change.clone(),
-        }
+            from_start: false,
+        },
     }
 }
 

@@ -9,6 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Calibration;
+use crate::scenario::raw::Tie;
 use super::objective::Evaluation;
 use super::search::{Outcome, Stop};
 use crate::output::tables::num;
@@ -54,7 +55,7 @@ pub fn trace_csv(cal: &Calibration, trace: &[Evaluation]) -> Result<Vec<u8>> {
         "objective".into(),
         "targets_met".into(),
     ];
-    header.extend(cal.parameters.iter().map(|p| p.path.clone()));
+    header.extend(cal.parameters.iter().map(|p| p.name.clone()));
     header.extend(cal.targets.iter().map(|t| t.name.clone()));
     w.write_record(&header)?;
     for (i, e) in trace.iter().enumerate() {
@@ -126,11 +127,12 @@ fn sig(x: f64) -> String {
     if !x.is_finite() {
         return "undefined".into();
     }
-    let s = format!("{x:.4}");
-    if x.abs() >= 1000.0 {
+    if x.abs() >= 1e5 {
+        format!("{x:.4e}")
+    } else if x.abs() >= 1000.0 {
         format!("{x:.1}")
     } else {
-        s
+        format!("{x:.4}")
     }
 }
 
@@ -179,14 +181,21 @@ pub fn calibrated_toml(cal: &Calibration, outcome: &Outcome, s: &Settings) -> St
         }
     }
     t.push_str("\n# Fitted values (box searched; where the search started):\n");
-    for (p, v) in cal.parameters.iter().zip(&best.values) {
-        t.push_str(&format!(
-            "{} = {v:?}   # fitted in [{}, {}], from {}\n",
-            dotted_key(&p.path),
-            p.low,
-            p.high,
-            p.start
-        ));
+    for (p, &v) in cal.parameters.iter().zip(&best.values) {
+        let how = match p.tie {
+            Tie::Set => String::new(),
+            Tie::Scale => format!("{}: × {v:?}; ", p.name),
+            Tie::Shift => format!("{}: + {v:?}; ", p.name),
+        };
+        for (path, x) in p.path_values(v) {
+            t.push_str(&format!(
+                "{} = {x:?}   # {how}fitted in [{}, {}], from {}\n",
+                dotted_key(path),
+                p.low,
+                p.high,
+                p.start
+            ));
+        }
     }
     t
 }
@@ -209,7 +218,8 @@ struct Json<'a> {
 
 #[derive(Serialize)]
 struct JsonParameter<'a> {
-    path: &'a str,
+    name: &'a str,
+    paths: Vec<&'a str>,
     low: f64,
     high: f64,
     start: f64,
@@ -236,7 +246,8 @@ pub fn calibration_json(cal: &Calibration, outcome: &Outcome, s: &Settings) -> R
             .iter()
             .zip(&best.values)
             .map(|(p, &v)| JsonParameter {
-                path: &p.path,
+                name: &p.name,
+                paths: p.paths.iter().map(|(q, _)| q.as_str()).collect(),
                 low: p.low,
                 high: p.high,
                 start: p.start,
@@ -261,7 +272,7 @@ pub fn terminal(cal: &Calibration, outcome: &Outcome, name: &str) -> String {
     let width = cal
         .parameters
         .iter()
-        .map(|p| p.path.chars().count())
+        .map(|p| p.name.chars().count())
         .max()
         .unwrap_or(9)
         .max(9);
@@ -272,7 +283,7 @@ pub fn terminal(cal: &Calibration, outcome: &Outcome, name: &str) -> String {
     for (p, v) in cal.parameters.iter().zip(&best.values) {
         s.push_str(&format!(
             "  {:<width$}  {:>10}  {:>10}  {:>10}  {:>12}\n",
-            p.path,
+            p.name,
             sig(p.low),
             sig(p.high),
             sig(p.start),

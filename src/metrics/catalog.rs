@@ -125,6 +125,13 @@ pub const METRICS: &[MetricInfo] = &[
         "episodes treated at home (no visit)",
     ),
     m(
+        "self_care_share",
+        "fraction",
+        false,
+        SLICES,
+        "episodes treated at home ÷ episodes",
+    ),
+    m(
         "first_contacts",
         "episodes/year",
         true,
@@ -284,6 +291,13 @@ pub const METRICS: &[MetricInfo] = &[
         true,
         TIERS,
         "admissions a patient declined over their out-of-pocket cost, by the tier offering them",
+    ),
+    m(
+        "declined_share",
+        "fraction",
+        false,
+        TIERS,
+        "admissions declined ÷ admissions offered (declined + begun), by the tier offering them",
     ),
     m(
         "programme_cost",

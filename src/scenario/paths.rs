@@ -66,7 +66,7 @@ pub fn unit_of(path: &str) -> &'static str {
     let parent = path.rsplit('.').nth(1).unwrap_or("");
     let in_key_or_parent = |s: &str| key.ends_with(s) || parent.ends_with(s);
     // Coefficients and switches first: their names contain unit words of other things.
-    if key == "cost_per_yuan" || key == "inpatient_cost_per_yuan" {
+    if key.ends_with("cost_per_yuan") {
         return "utility/yuan";
     }
     if key.ends_with("_enabled") || key.ends_with("_priority") || key.ends_with("_waived") {
@@ -90,7 +90,7 @@ pub fn unit_of(path: &str) -> &'static str {
         "days"
     } else if in_key_or_parent("incidence_per_year") || parent == "incidence_per_year_by_group" {
         "episodes/person/year"
-    } else if key == "beds_per_1000" {
+    } else if key == "beds_per_1000" || key == "quality_reference_beds_per_1000" {
         "beds/1000 people"
     } else if key.starts_with("travel_minutes") {
         "minutes"
@@ -100,7 +100,7 @@ pub fn unit_of(path: &str) -> &'static str {
         "fraction/year"
     } else if key.ends_with("_index") {
         "ratio"
-    } else if key == "quality_change" {
+    } else if key == "quality_change" || key == "quality_per_log_beds" {
         "utility"
     } else if key == "target_occupancy" {
         "fraction"

@@ -234,3 +234,34 @@ fn an_interrupted_calibration_writes_its_best_point_so_far_marked_as_such() {
     assert!(toml.starts_with("# INTERRUPTED CALIBRATION"), "{toml}");
     assert!(out.join("fit.csv").is_file() && out.join("trace.csv").is_file());
 }
+
+#[test]
+fn the_national_baseline_carries_a_valid_block_with_tied_parameters() {
+    let sc = scenario::load(&repo("scenarios/national-base.toml"), &[]).unwrap();
+    let cal = Calibration::of(&sc, None).unwrap();
+    let shift = cal
+        .parameters
+        .iter()
+        .find(|p| p.name == "hospital quality shift")
+        .unwrap();
+    assert_eq!(shift.paths.len(), 3);
+    assert_eq!(shift.start, 0.0);
+    let moved = shift.path_values(0.25);
+    for ((path, base), (same, x)) in shift.paths.iter().zip(&moved) {
+        assert_eq!(path, same);
+        assert!((x - (base + 0.25)).abs() < 1e-12);
+    }
+    let scale = cal
+        .parameters
+        .iter()
+        .find(|p| p.name == "incidence multiplier")
+        .unwrap();
+    assert_eq!(scale.start, 1.0);
+    for ((_, base), (_, x)) in scale.paths.iter().zip(scale.path_values(1.1)) {
+        assert!((x - base * 1.1).abs() < 1e-12);
+    }
+    // The overrides set every path of every parameter.
+    let starts: Vec<f64> = cal.parameters.iter().map(|p| p.start).collect();
+    let n_paths: usize = cal.parameters.iter().map(|p| p.paths.len()).sum();
+    assert_eq!(cal.overrides(&starts).len(), n_paths);
+}

@@ -29,16 +29,39 @@ fn default_max_evaluations() -> u32 {
     200
 }
 
-/// One searched parameter.
+/// One searched parameter: one path, or several tied together.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCalibrationParameter {
+    /// Label in the fit table (default: the path).
+    #[serde(default)]
+    pub name: String,
     /// Settable path, as `tierflow params` lists it.
+    #[serde(default)]
     pub path: String,
+    /// Several settable paths moved together by one value (instead of `path`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// How the value acts on each path: set it, multiply its own value, or add to it.
+    #[serde(default)]
+    pub tie: Tie,
     /// Lowest value searched.
     pub low: f64,
     /// Highest value searched.
     pub high: f64,
+}
+
+/// How a calibration parameter's value acts on its paths.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tie {
+    /// Every path takes the value.
+    #[default]
+    Set,
+    /// Every path's own value is multiplied by it (the search starts at 1).
+    Scale,
+    /// It is added to every path's own value (the search starts at 0).
+    Shift,
 }
 
 /// What a calibration target compares.
@@ -115,6 +138,10 @@ pub struct RawCalibrationTarget {
     /// variant a level or odds ratio is read in.
     #[serde(default)]
     pub change: RawChanges,
+    /// For a level or odds ratio: the change holds for the whole run, warm-up included (as
+    /// `--set` would), instead of from 1 January of `year`.
+    #[serde(default)]
+    pub change_from_start: bool,
     /// Published value.
     pub value: f64,
     /// How far the simulated value may be from `value` and still count as met.
