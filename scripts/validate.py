@@ -16,8 +16,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from calibrate import changed_in_year, params_of as params  # noqa: E402  (one copy of each)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "target" / "release" / "tierflow"
@@ -35,6 +33,24 @@ def run(scenario, sets, reps):
         rows = list(csv.DictReader(open(out / "metrics.csv")))
     return {(int(r["year"]), r["metric"], r["tier"], r["group"], r["condition"], r["signing"]): float(r["mean"])
             for r in rows}
+
+
+def changed_in_year(changes, year=2013):
+    """A scenario extending national-base whose `changes` take effect on 1 January of `year`: a
+    response is measured in the year prices change, before hospitals adjust their admission
+    thresholds to their beds (docs/scenario.md, supply-induced admissions)."""
+    d = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, d, ignore_errors=True)
+    body = ", ".join(f'"{k}" = {v}' for k, v in changes.items())
+    (d / "changed.toml").write_text(
+        f'extends = "{BASE}"\nname = "changed"\n\n[[timeline]]\ndate = "{year}-01-01"\n'
+        f'set = {{ {body} }}\nsource = "calibration"\n')
+    return d / "changed.toml"
+
+
+def params(path):
+    out = subprocess.run([BIN, "params", path], check=True, capture_output=True, text=True).stdout
+    return {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()}
 
 
 def get(m, year, metric, tier="all", signing="all"):

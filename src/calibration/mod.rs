@@ -259,7 +259,13 @@ fn parameter(
         }
     };
     let field = if p.paths.is_empty() { "path" } else { "paths" };
-    let fixed = ["run.", "population.", "timeline.", "targets.", "calibration."];
+    let fixed = [
+        "run.",
+        "population.",
+        "timeline.",
+        "targets.",
+        "calibration.",
+    ];
     let known: Vec<String> = params.iter().map(|q| q.path.clone()).collect();
     let mut paths = Vec::new();
     for path in &listed {

@@ -9,10 +9,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::Calibration;
-use crate::scenario::raw::Tie;
 use super::objective::Evaluation;
 use super::search::{Outcome, Stop};
 use crate::output::tables::num;
+use crate::scenario::raw::Tie;
 
 /// The header of fit.csv (the chart reads it back).
 pub const FIT_COLUMNS: [&str; 7] = [

@@ -265,3 +265,59 @@ fn the_national_baseline_carries_a_valid_block_with_tied_parameters() {
     let n_paths: usize = cal.parameters.iter().map(|p| p.paths.len()).sum();
     assert_eq!(cal.overrides(&starts).len(), n_paths);
 }
+
+/// heilongjiang-baseline.toml's carve-outs are derived from national-base's calibrated values
+/// (scripts/derive_heilongjiang.py): a refit of the base that is not carried over fails here.
+#[test]
+fn heilongjiangs_carve_outs_follow_the_calibrated_base() {
+    let values = |f: &str| -> std::collections::HashMap<String, f64> {
+        scenario::load(&repo(f), &[])
+            .unwrap()
+            .params()
+            .into_iter()
+            .filter_map(|p| p.value.parse::<f64>().ok().map(|v| (p.path, v)))
+            .collect()
+    };
+    let (base, hl) = (
+        values("scenarios/national-base.toml"),
+        values("scenarios/heilongjiang-baseline.toml"),
+    );
+    let close = |path: &str, want: f64| {
+        let got = hl[path];
+        assert!(
+            (got - want).abs() <= 1e-3 * want.abs().max(1e-9),
+            "{path}: {got} in heilongjiang-baseline, {want} from national-base; run scripts/derive_heilongjiang.py"
+        );
+    };
+    for g in ["", "_by_group.urban_key", "_by_group.rural_key"] {
+        let acute = base[&format!("conditions.acute_minor.incidence_per_year{g}")];
+        let serious = base[&format!("conditions.serious.incidence_per_year{g}")];
+        close(
+            &format!("conditions.acute_minor.incidence_per_year{g}"),
+            0.99 * acute,
+        );
+        close(
+            &format!("conditions.listed_township.incidence_per_year{g}"),
+            0.01 * acute,
+        );
+        close(
+            &format!("conditions.serious.incidence_per_year{g}"),
+            0.6 * serious,
+        );
+        close(
+            &format!("conditions.listed_county.incidence_per_year{g}"),
+            0.4 * serious,
+        );
+    }
+    for t in ["township", "county", "tertiary", "out_of_region"] {
+        let a = base[&format!("conditions.acute_minor.admission_probability.{t}")];
+        close(
+            &format!("conditions.acute_minor.admission_probability.{t}"),
+            a * 0.5 / 0.99,
+        );
+        close(
+            &format!("conditions.listed_township.admission_probability.{t}"),
+            (50.0 * a).min(1.0),
+        );
+    }
+}
