@@ -165,10 +165,19 @@ pub fn calibrated_toml(cal: &Calibration, outcome: &Outcome, s: &Settings) -> St
         toml::Value::String(s.extends.clone()),
         toml::Value::String(format!("{}-calibrated", s.name))
     ));
+    // The fitted values replace any --set of the same paths (it only moved the start).
+    let fitted: Vec<&str> = cal
+        .parameters
+        .iter()
+        .flat_map(|p| p.paths.iter().map(|(q, _)| q.as_str()))
+        .collect();
     let kept: Vec<&String> = s
         .overrides
         .iter()
-        .filter(|o| !o.trim_start().starts_with("run."))
+        .filter(|o| {
+            let path = o.split_once('=').map_or(o.as_str(), |(p, _)| p).trim();
+            !path.starts_with("run.") && !fitted.contains(&path)
+        })
         .collect();
     if !kept.is_empty() {
         t.push_str("\n# Set on the command line when calibrating (the fit holds with them):\n");

@@ -366,6 +366,10 @@ fn read_chain(
     });
     Ok(match base {
         Some(mut b) => {
+            // A calibration block says how its own file's values were fitted: a file that
+            // extends it (a region, a policy) is not fitted to the same targets, so the block
+            // is not inherited. It may state its own.
+            b.remove("calibration");
             merge(&mut b, table);
             b
         }
