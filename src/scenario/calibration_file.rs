@@ -15,7 +15,12 @@ pub fn load(path: &Path) -> Result<(RawCalibration, SourceFile), ScenarioError> 
     struct CalibrationFile {
         calibration: RawCalibration,
     }
-    let text = read_text(path)?;
+    let text = read_text(path).map_err(|e| ScenarioError {
+        message: e
+            .message
+            .replace("cannot read scenario file", "cannot read calibration file"),
+        ..e
+    })?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let (line, column) = e.span().map_or((None, None), |s| {
             let (l, c) = line_col(&text, s.start);
