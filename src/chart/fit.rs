@@ -89,14 +89,7 @@ impl Chart for FitChart {
                 s
             })
             .collect();
-        let y_fmt = move |y: &f64| {
-            let i = y.round();
-            if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < names.len() {
-                names[names.len() - 1 - i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
+        let y_fmt = super::row_labels(names);
         chart
             .configure_mesh()
             .x_desc("(simulated − published) ÷ tolerance; shaded: within tolerance")

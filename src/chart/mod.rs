@@ -254,6 +254,19 @@ pub fn extent(values: impl Iterator<Item = f64>) -> (f64, f64) {
     })
 }
 
+/// The y-axis labels of a chart with one row per name, the first name on top (row i sits at
+/// y = n − 1 − i); other ticks are blank.
+pub fn row_labels(names: Vec<String>) -> impl Fn(&f64) -> String {
+    move |y: &f64| {
+        let i = y.round();
+        if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < names.len() {
+            names[names.len() - 1 - i as usize].clone()
+        } else {
+            String::new()
+        }
+    }
+}
+
 /// A chart frame in the common layout: `title` on top, room for tick labels and axis names,
 /// and `y_label_width` pixels for the value axis.
 pub fn frame<'a, 'b, DB: DrawingBackend>(

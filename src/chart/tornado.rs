@@ -112,14 +112,7 @@ impl Chart for Tornado {
             .build_cartesian_2d(x_range.clone(), -0.5..(n as f64 - 0.5))?;
         // Largest swing at the top: row i sits at y = n − 1 − i.
         let names: Vec<String> = self.rows.iter().map(|r| r.parameter.clone()).collect();
-        let y_fmt = move |y: &f64| {
-            let i = y.round();
-            if (y - i).abs() < 1e-9 && i >= 0.0 && (i as usize) < names.len() {
-                names[names.len() - 1 - i as usize].clone()
-            } else {
-                String::new()
-            }
-        };
+        let y_fmt = super::row_labels(names);
         chart
             .configure_mesh()
             .x_desc(format!(

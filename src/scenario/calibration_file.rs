@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::error::{ErrorKind, ScenarioError, line_col};
-use super::load::{SourceFile, locate_in, read_text, shape_error};
+use super::error::ScenarioError;
+use super::load::{SourceFile, locate_in, parse_table, read_text, shape_error};
 use super::raw::RawCalibration;
 
 /// A calibration file (`tierflow calibrate --calibration FILE`): a TOML file holding one
@@ -21,20 +21,7 @@ pub fn load(path: &Path) -> Result<(RawCalibration, SourceFile), ScenarioError> 
             .replace("cannot read scenario file", "cannot read calibration file"),
         ..e
     })?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let (line, column) = e.span().map_or((None, None), |s| {
-            let (l, c) = line_col(&text, s.start);
-            (Some(l), Some(c))
-        });
-        ScenarioError {
-            kind: ErrorKind::Syntax,
-            file: Some(path.to_path_buf()),
-            line,
-            column,
-            path: None,
-            message: format!("invalid TOML: {}", e.message().trim()),
-        }
-    })?;
+    let table = parse_table(path, &text)?;
     let parsed: CalibrationFile = serde_path_to_error::deserialize(toml::Value::Table(table))
         .map_err(|e| {
             let at = e.path().to_string().replace('[', ".").replace(']', "");

@@ -308,20 +308,7 @@ fn read_chain(
     }
     seen.push(canonical);
     let text = read_text(path)?;
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let (line, column) = e.span().map_or((None, None), |s| {
-            let (l, c) = line_col(&text, s.start);
-            (Some(l), Some(c))
-        });
-        ScenarioError {
-            kind: ErrorKind::Syntax,
-            file: Some(path.to_path_buf()),
-            line,
-            column,
-            path: None,
-            message: format!("invalid TOML: {}", e.message().trim()),
-        }
-    })?;
+    let mut table = parse_table(path, &text)?;
     let base = match table.remove("extends") {
         None => None,
         Some(toml::Value::String(rel)) => {
@@ -374,6 +361,25 @@ fn read_chain(
             b
         }
         None => table,
+    })
+}
+
+/// Parses `text` (the contents of `path`) as a TOML table; a syntax error names file, line and
+/// column.
+pub(super) fn parse_table(path: &Path, text: &str) -> Result<toml::Table, ScenarioError> {
+    text.parse().map_err(|e: toml::de::Error| {
+        let (line, column) = e.span().map_or((None, None), |s| {
+            let (l, c) = line_col(text, s.start);
+            (Some(l), Some(c))
+        });
+        ScenarioError {
+            kind: ErrorKind::Syntax,
+            file: Some(path.to_path_buf()),
+            line,
+            column,
+            path: None,
+            message: format!("invalid TOML: {}", e.message().trim()),
+        }
     })
 }
 
