@@ -103,6 +103,7 @@ pub struct RunnerArgs {
     /// Print nothing but errors.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Chart language, font, or none.
     #[command(flatten)]
     pub charts: ChartArgs,
 }

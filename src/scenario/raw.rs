@@ -18,7 +18,7 @@ pub use rules::*;
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
-    /// Short name; the default output folder is outputs/<name>/.
+    /// Short name; the default output folder is `outputs/<name>/`.
     pub name: String,
     /// One paragraph for planners: what this scenario represents.
     #[serde(default)]
