@@ -10,9 +10,9 @@
 //! rate of how the patient arrived. A patient bound by a first-contact rule that withholds
 //! reimbursement arrives above the gate as [`Arrival::Bypassed`] (the fund pays nothing).
 
+use crate::domain::{Care, FirstContactRule};
 use crate::insurance::{self, Arrival, Split};
 use crate::model::Model;
-use crate::scenario::raw::{Care, FirstContactRule};
 use crate::tier::Tier;
 
 /// Where an episode's care happens once the first tier is chosen.

@@ -13,9 +13,9 @@
 //!
 //! The fund share is computed first and out-of-pocket is the rest, so fund + oop = cost.
 
+use crate::domain::Care;
+use crate::domain::UpwardDeductible;
 use crate::model::{Benefit, Referral, Scheme};
-use crate::scenario::raw::Care;
-use crate::scenario::raw::UpwardDeductible;
 use crate::tier::Tier;
 
 /// How a patient reached the tier that is billing.

@@ -11,6 +11,7 @@ pub mod calibration;
 pub mod care_path;
 pub mod chart;
 pub mod cli;
+pub mod domain;
 pub mod engine;
 pub mod insurance;
 pub mod metrics;

@@ -22,8 +22,8 @@
 //! costs one table lookup and one uniform draw instead of five exponentials.
 
 use crate::care_path::{ExpectedOutOfPocket, expected_out_of_pocket};
+use crate::domain::{Area, FirstContactRule};
 use crate::model::Model;
-use crate::scenario::raw::{Area, FirstContactRule};
 use crate::tier::{N_TIERS, PerTier, Tier};
 
 /// Marker for "no tier" in compact person state.

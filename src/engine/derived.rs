@@ -4,8 +4,8 @@ use rand::Rng;
 use rand_distr::weighted::WeightedAliasIndex;
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal};
 
+use crate::domain::Area;
 use crate::model::{DAYS_PER_YEAR, Model};
-use crate::scenario::raw::Area;
 use crate::tier::{N_TIERS, PerTier, Tier};
 
 /// A length-of-stay distribution.

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use super::bands::{Band, RowKey};
 use super::{Breakdown, catalog};
+use crate::domain::TargetBasis;
 use crate::model::{Model, Target};
-use crate::scenario::raw::TargetBasis;
 
 /// How a run did against one target.
 #[derive(Clone, Debug)]

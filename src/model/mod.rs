@@ -15,7 +15,7 @@ pub use checks::date_to_day;
 pub use plan::{Epoch, Plan};
 pub use trends::Trends;
 
-use crate::scenario::raw::{
+use crate::domain::{
     Area, Care, FirstContactRule, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible,
     WhenBedsFull,
 };

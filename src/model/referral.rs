@@ -3,8 +3,9 @@
 use super::Referral;
 use super::build::per_tier;
 use super::checks::*;
+use crate::domain::FirstContactRule;
 use crate::scenario::ScenarioError;
-use crate::scenario::raw::{FirstContactRule, RawScenario};
+use crate::scenario::raw::RawScenario;
 use crate::tier::{N_TIERS, Tier};
 
 /// The validated referral rules of `raw`, for the tiers `present`.

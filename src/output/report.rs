@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
+use crate::domain::TargetOp;
 use crate::metrics::bands::Band;
 use crate::metrics::targets::TargetResult;
-use crate::scenario::raw::TargetOp;
 use crate::scenario::uncertainty::Uncertain;
 
 /// A band as written to JSON.
@@ -45,7 +45,7 @@ struct TargetJson<'a> {
     year: i32,
     op: &'static str,
     value: f64,
-    basis: crate::scenario::raw::TargetBasis,
+    basis: crate::domain::TargetBasis,
     compared_with_year: Option<i32>,
     source: &'a str,
     projected: Option<BandJson>,

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+use crate::domain::Area;
 use crate::tier::{N_TIERS, Tier};
 
 mod calibration;
@@ -106,16 +107,6 @@ pub struct RawPopulation {
 
 pub(crate) fn one() -> f64 {
     1.0
-}
-
-/// Whether a group lives in a city district or a rural county (sets travel times).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Area {
-    /// City districts.
-    Urban,
-    /// Rural townships and villages.
-    Rural,
 }
 
 /// A population group.

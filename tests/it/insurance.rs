@@ -1,8 +1,8 @@
 //! Insurance arithmetic: worked cases for deductible, cap, penalty, top-up and waiver.
 
+use tierflow::domain::UpwardDeductible;
 use tierflow::insurance::*;
 use tierflow::model::{Benefit, Scheme};
-use tierflow::scenario::raw::UpwardDeductible;
 use tierflow::tier::{PerTier, Tier};
 
 fn benefit(rate: f64, deductible_yuan: f64, cap_yuan: f64) -> Benefit {

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::{RawPerTier, one};
+use crate::domain::{
+    Care, FirstContactRule, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible, WhenBedsFull,
+};
 use crate::tier::Tier;
 
 /// Benefits of one scheme for one care type at one tier.
@@ -40,16 +43,6 @@ fn infinity() -> f64 {
     f64::INFINITY
 }
 
-/// How the inpatient deductible is charged after an upward referral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UpwardDeductible {
-    /// The receiving tier's full deductible.
-    Full,
-    /// Only the difference from the sending tier's deductible (补齐起付线差额).
-    Difference,
-}
-
 /// An insurance scheme.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -75,16 +68,6 @@ fn default_upward() -> UpwardDeductible {
     UpwardDeductible::Full
 }
 
-/// Outpatient or inpatient care.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Care {
-    /// Outpatient and emergency visits.
-    Outpatient,
-    /// Admissions.
-    Inpatient,
-}
-
 /// A condition reimbursed at `rate` at `tier` and `rate_elsewhere` at every other tier.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -99,17 +82,6 @@ pub struct RawConditionList {
     pub rate: f64,
     /// Rate at every other tier, 0–1.
     pub rate_elsewhere: f64,
-}
-
-/// What happens when an admission finds every bed at its tier taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WhenBedsFull {
-    /// Wait first-come first-served (referred or signed patients first where priority is set).
-    Wait,
-    /// Go to the next tier up with a free bed (a diversion); if none has one, the admission is
-    /// also counted as unplaced.
-    Divert,
 }
 
 /// Referral and capacity rules.
@@ -157,47 +129,12 @@ pub struct RawReferral {
     pub up_referral_probability: RawPerTier<f64>,
 }
 
-/// What a first-contact rule does to unreferred care above the gate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FirstContactRule {
-    /// No rule.
-    None,
-    /// Such care is not offered to a patient the rule binds: they start at or below the gate.
-    Refuse,
-    /// Such care is offered but the fund pays nothing for it (visits and the admission).
-    NoReimbursement,
-}
-
 fn default_first_contact_rule() -> FirstContactRule {
     FirstContactRule::None
 }
 
 fn default_gate() -> Tier {
     Tier::Township
-}
-
-/// The care a referral rule covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GatekeepingCare {
-    /// Outpatient visits and admissions.
-    Both,
-    /// Outpatient visits only.
-    Outpatient,
-    /// Admissions only (Qinghai's chain is for inpatients).
-    Inpatient,
-}
-
-impl GatekeepingCare {
-    /// Whether the rule covers `care`.
-    pub fn covers(self, care: Care) -> bool {
-        match self {
-            GatekeepingCare::Both => true,
-            GatekeepingCare::Outpatient => care == Care::Outpatient,
-            GatekeepingCare::Inpatient => care == Care::Inpatient,
-        }
-    }
 }
 
 fn default_gatekeeping_care() -> GatekeepingCare {
@@ -408,27 +345,6 @@ pub struct RawPolicyChange {
     pub source: String,
 }
 
-/// Comparison a target makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub enum TargetOp {
-    /// At least the value.
-    #[serde(rename = ">=")]
-    AtLeast,
-    /// At most the value.
-    #[serde(rename = "<=")]
-    AtMost,
-}
-
-impl TargetOp {
-    /// `>=` or `<=`, as scenario files write it.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            TargetOp::AtLeast => ">=",
-            TargetOp::AtMost => "<=",
-        }
-    }
-}
-
 /// A target a document sets.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -455,18 +371,6 @@ pub struct RawTarget {
     /// Document and clause.
     #[serde(default)]
     pub source: String,
-}
-
-/// What a target compares with its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetBasis {
-    /// The metric's value in `year`.
-    Level,
-    /// Relative change from the previous year: value(year) / value(year − 1) − 1 (e.g. −0.10).
-    YoyChange,
-    /// Absolute change from year `since`: value(year) − value(since) (points for fractions).
-    ChangeSince,
 }
 
 fn default_basis() -> TargetBasis {
