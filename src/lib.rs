@@ -9,11 +9,13 @@
 pub mod behaviour;
 pub mod calibration;
 pub mod care_path;
+pub mod catalog;
 pub mod chart;
 pub mod cli;
 pub mod domain;
 pub mod engine;
 pub mod insurance;
+pub mod io_words;
 pub mod metrics;
 pub mod model;
 pub mod monte_carlo;

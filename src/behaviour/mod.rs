@@ -1,4 +1,3 @@
-//! How people decide: first-contact tier choice (multinomial logit) and signing.
+//! How people decide: the first-contact tier choice (multinomial logit, with self-care).
 
 pub mod choice;
-pub mod signing;

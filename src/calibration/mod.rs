@@ -14,7 +14,7 @@ pub mod search;
 
 use std::path::Path;
 
-use crate::metrics::catalog::{self, MetricInfo};
+use crate::catalog::{self, MetricInfo};
 use crate::metrics::{Breakdown, label_of_columns};
 use crate::model::Plan;
 use crate::scenario::raw::{CalibrationTargetKind, RawCalibration, Tie};

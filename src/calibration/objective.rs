@@ -10,8 +10,8 @@ use std::sync::atomic::AtomicBool;
 use anyhow::Result;
 
 use super::{Calibration, Target};
+use crate::catalog;
 use crate::metrics::bands::Band;
-use crate::metrics::catalog;
 use crate::metrics::{Breakdown, MetricValue};
 use crate::monte_carlo::{Prepared, RunError};
 use crate::scenario::raw::CalibrationTargetKind as Kind;

@@ -3,7 +3,7 @@
 //! Every Chinese character here must be in the embedded CJK font subset; `scripts/subset_fonts.py`
 //! builds that subset from this file, and a test checks the font covers it.
 
-use crate::metrics::catalog;
+use crate::catalog;
 
 /// Language of chart text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

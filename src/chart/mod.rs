@@ -102,7 +102,7 @@ fn register_font(opts: &ChartOptions) -> Result<()> {
                 anyhow!(
                     "--font: cannot read `{}`: {}",
                     path.display(),
-                    crate::output::io_reason(&e)
+                    crate::io_words::io_reason(&e)
                 )
             })?;
             if !meta.is_file() || meta.len() > MAX_FONT_BYTES {
@@ -117,7 +117,7 @@ fn register_font(opts: &ChartOptions) -> Result<()> {
                     anyhow!(
                         "--font: cannot read `{}`: {}",
                         path.display(),
-                        crate::output::io_reason(&e)
+                        crate::io_words::io_reason(&e)
                     )
                 })?
                 .into_boxed_slice()

@@ -77,7 +77,7 @@ pub fn run(a: RunArgs) -> Result<()> {
     let key: Vec<KeyMetric> = terminal::key_rows(model, &band_rows)
         .into_iter()
         .map(|((year, mi, k), b)| KeyMetric {
-            metric: metrics::catalog::METRICS[mi].name.to_string(),
+            metric: crate::catalog::METRICS[mi].name.to_string(),
             tier: k.label(model),
             year,
             band: (&b).into(),

@@ -15,7 +15,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::SplitMix64;
 
-use crate::behaviour::signing::mix64;
+use super::rng::mix64;
 
 /// What a draw decides; each purpose has its own generator, so using one never shifts another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

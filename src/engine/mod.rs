@@ -48,6 +48,8 @@ mod events;
 mod onsets;
 mod population;
 pub mod rng;
+mod signing;
+pub mod tally;
 
 pub use population::{BYTES_PER_PERSON, Person};
 
@@ -58,11 +60,9 @@ use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::behaviour::choice::{ChoiceTable, Chooser, NO_TIER};
-use crate::behaviour::signing::signing_threshold;
 use crate::care_path::{CarePath, inpatient_bill, outpatient_bill};
 use crate::domain::{Area, WhenBedsFull};
 use crate::insurance::Arrival;
-use crate::metrics::tally::{SliceTally, YearTally};
 use crate::model::{DAYS_PER_YEAR, Model, Plan};
 use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
@@ -72,6 +72,8 @@ use episode_draws::{Draw, EpisodeKey};
 use events::{Event, EventKind, EventQueue};
 use onsets::{ONSETS_AHEAD, Onset, OnsetQueue, prefetch};
 use rng::{Stream, stream_rng, stream_seed};
+use signing::signing_threshold;
+use tally::{SliceTally, YearTally};
 
 /// What one replication produced.
 #[derive(Clone, Debug, PartialEq)]

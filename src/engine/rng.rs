@@ -6,10 +6,14 @@
 //! numbers independent of which thread runs it. Xoshiro256++ is named explicitly (not rand's
 //! `SmallRng`, whose algorithm may change between versions) so results are reproducible.
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 
-use crate::behaviour::signing::mix64;
+/// Mixes a 64-bit key into a well-spread 64-bit value (SplitMix64 finaliser): the seeds of
+/// streams, episode keys' generators and signing thresholds all come from it.
+pub fn mix64(key: u64) -> u64 {
+    SplitMix64::seed_from_u64(key).next_u64()
+}
 
 /// The decision kinds that own a stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

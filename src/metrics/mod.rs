@@ -5,15 +5,13 @@
 //! [`crate::engine::ReplicationResult`]s into numbers.
 
 pub mod bands;
-pub mod catalog;
-pub mod tally;
 pub mod targets;
 
+use crate::catalog::METRICS;
 use crate::engine::ReplicationResult;
+use crate::engine::tally::{SliceTally, TierTally, YearTally};
 use crate::model::Model;
 use crate::tier::{N_TIERS, Tier};
-use catalog::METRICS;
-use tally::{SliceTally, TierTally, YearTally};
 
 /// Which slice of the region a metric row is about: the whole region, or one tier, group,
 /// condition or signing status (the outputs' `tier`, `group`, `condition` and `signing`
@@ -84,7 +82,7 @@ impl Breakdown {
     }
 
     /// Whether a metric with `breakdowns` is reported for this breakdown.
-    pub fn is_reported_by(self, breakdowns: catalog::Breakdowns) -> bool {
+    pub fn is_reported_by(self, breakdowns: crate::catalog::Breakdowns) -> bool {
         match self {
             Breakdown::All => true,
             Breakdown::Tier(_) => breakdowns.tiers,

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use super::Breakdown;
 use super::bands::{Band, RowKey};
-use super::{Breakdown, catalog};
+use crate::catalog;
 use crate::domain::TargetBasis;
 use crate::model::{Model, Target};
 

@@ -2,8 +2,8 @@
 
 use super::checks::*;
 use super::{DAYS_PER_YEAR, RunSettings, Target};
+use crate::catalog;
 use crate::domain::TargetBasis;
-use crate::metrics::catalog;
 use crate::scenario::raw::RawScenario;
 use crate::scenario::{ErrorKind, ScenarioError};
 use crate::tier::{N_TIERS, Tier};

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+pub use crate::io_words::io_reason;
 pub use folder::{Claim, FolderKind, Marker, Staging, check_not_input};
 
 /// A `map_err` adapter for file operations: "ACTION `PATH`: REASON", the reason in words.
@@ -22,31 +23,6 @@ pub fn io_error<'a>(
     path: &'a Path,
 ) -> impl FnOnce(std::io::Error) -> anyhow::Error + 'a {
     move |e| anyhow::anyhow!("{action} `{}`: {}", path.display(), io_reason(&e))
-}
-
-/// What went wrong with a file operation, in words for a user (no OS error numbers).
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    match e.kind() {
-        K::StorageFull => "the disk is full".to_string(),
-        K::QuotaExceeded => "the disk quota is exceeded".to_string(),
-        K::PermissionDenied => "permission denied".to_string(),
-        K::ReadOnlyFilesystem => "the file system is read-only".to_string(),
-        K::NotFound => "it does not exist".to_string(),
-        K::AlreadyExists => "something already exists there".to_string(),
-        K::NotADirectory => "a part of the path is not a folder".to_string(),
-        K::IsADirectory => "it is a folder".to_string(),
-        K::DirectoryNotEmpty => "the folder is not empty".to_string(),
-        K::CrossesDevices => "it is on another file system".to_string(),
-        K::ResourceBusy => "it is in use".to_string(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
 }
 
 /// Writes one file whole or not at all: into a temporary file beside it, then renamed.

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalog::METRICS;
 use crate::metrics::MetricValue;
 use crate::metrics::bands::{Band, MonthKey, RowKey};
-use crate::metrics::catalog::METRICS;
 use crate::model::Model;
 
 /// A number as CSV files write it: the shortest decimal that reads back exactly.

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::catalog::{self, METRICS};
 use crate::domain::{TargetBasis, TargetOp};
 use crate::metrics::Breakdown;
 use crate::metrics::bands::{Band, RowKey};
-use crate::metrics::catalog::{self, METRICS};
 use crate::metrics::targets::TargetResult;
 use crate::model::Model;
 use crate::scenario::uncertainty::Uncertain;

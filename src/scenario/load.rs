@@ -583,7 +583,7 @@ pub(super) fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let io = |why: String| {
         ScenarioError::new(ErrorKind::Io, format!("cannot read scenario file: {why}")).in_file(path)
     };
-    let meta = std::fs::metadata(path).map_err(|e| io(crate::output::io_reason(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| io(crate::io_words::io_reason(&e)))?;
     if !meta.is_file() {
         return Err(io("it is not a regular file".into()));
     }
@@ -594,7 +594,7 @@ pub(super) fn read_text(path: &Path) -> Result<String, ScenarioError> {
             MAX_SCENARIO_BYTES >> 20
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| io(crate::output::io_reason(&e)))?;
+    let bytes = std::fs::read(path).map_err(|e| io(crate::io_words::io_reason(&e)))?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ScenarioError::new(
             ErrorKind::Syntax,

@@ -13,9 +13,9 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::{RowName, RunOptions, band_of, by_name, paired_difference, run_points};
+use crate::catalog;
 use crate::chart::read;
 use crate::metrics::bands::Band;
-use crate::metrics::catalog;
 use crate::monte_carlo::Prepared;
 use crate::output::FolderKind;
 use crate::output::tables::num;

@@ -18,8 +18,8 @@ use anyhow::Result;
 
 use crate::chart::ChartOptions;
 
+use crate::catalog::METRICS;
 use crate::metrics::bands::Band;
-use crate::metrics::catalog::METRICS;
 use crate::metrics::{self, MetricValue};
 use crate::model::Model;
 use crate::monte_carlo::{self, Job, Prepared, RunError, run_jobs};

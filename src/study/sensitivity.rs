@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::{RunOptions, band_of, by_name, paired_difference, run_points};
 use crate::output::tables::num;
 
+use crate::catalog;
+use crate::metrics::Breakdown;
 use crate::metrics::bands::Band;
-use crate::metrics::{Breakdown, catalog};
 use crate::monte_carlo::Prepared;
 use crate::output::{FolderKind, terminal};
 use crate::scenario::paths::{Param, is_model_parameter};

@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use super::grid::{self, Vary};
 use super::{Interrupted, PointValues, RunOptions, run_points};
+use crate::catalog;
 use crate::chart::read;
 use crate::metrics::bands::{self, Band, RowKey};
 use crate::metrics::targets::{self, TargetResult};
-use crate::metrics::{Breakdown, MetricValue, catalog};
+use crate::metrics::{Breakdown, MetricValue};
 use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
 use crate::output::folder::{self, Claim, FolderKind, Marker};

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use tierflow::catalog::metric;
 use tierflow::engine::ReplicationResult;
-use tierflow::metrics::catalog::metric;
 use tierflow::metrics::{Breakdown, MetricValue, metric_values};
 use tierflow::model::Plan;
 use tierflow::monte_carlo::run_replications;

@@ -182,7 +182,7 @@ fn months_add_up_to_years_and_do_not_change_them() {
             );
             assert!((months.iter().map(|m| m.days).sum::<f64>() - 365.0).abs() < 1e-9);
             for t in Tier::ALL {
-                let sum = |f: fn(&tierflow::metrics::tally::TierTally) -> f64| {
+                let sum = |f: fn(&tierflow::engine::tally::TierTally) -> f64| {
                     months.iter().map(|m| f(&m.tiers[t.index()])).sum::<f64>()
                 };
                 let tt = &y.tiers[t.index()];

@@ -213,7 +213,7 @@ fn check_invariants(plan: &Plan, r: &ReplicationResult) {
         }
     }
     for v in metric_values(plan.base(), r) {
-        let info = &tierflow::metrics::catalog::METRICS[v.metric];
+        let info = &tierflow::catalog::METRICS[v.metric];
         assert!(
             v.value.is_finite() && v.value >= 0.0,
             "{} = {}",

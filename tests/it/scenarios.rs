@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use tierflow::catalog::metric;
 use tierflow::metrics::bands::collect;
-use tierflow::metrics::catalog::metric;
 use tierflow::metrics::targets::judge;
 use tierflow::metrics::{Breakdown, MetricValue};
 

@@ -1,6 +1,6 @@
 //! Code and docs cannot drift: file docs, file sizes, and every scenario key and metric documented.
 
-use tierflow::metrics::catalog::METRICS;
+use tierflow::catalog::METRICS;
 use tierflow::scenario;
 use tierflow::tier::Tier;
 

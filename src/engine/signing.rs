@@ -6,13 +6,7 @@
 //! without unsigning earlier ones, the realised coverage equals the programme's path, and a
 //! person's signing status is the same at every thread count.
 
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::SplitMix64;
-
-/// Mixes a 64-bit key into a well-spread 64-bit value (SplitMix64 finaliser).
-pub fn mix64(key: u64) -> u64 {
-    SplitMix64::seed_from_u64(key).next_u64()
-}
+use super::rng::mix64;
 
 /// The person's fixed signing threshold in [0, 1).
 pub fn signing_threshold(replication_key: u64, person: u32) -> f64 {
