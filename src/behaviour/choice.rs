@@ -26,9 +26,6 @@ use crate::domain::{Area, FirstContactRule};
 use crate::model::Model;
 use crate::tier::{N_TIERS, PerTier, Tier};
 
-/// Marker for "no tier" in compact person state.
-pub const NO_TIER: u8 = u8::MAX;
-
 /// Options: the five tiers, then self-care.
 const N_OPTIONS: usize = N_TIERS + 1;
 const SIGNED_STATES: usize = N_TIERS + 1;
@@ -54,10 +51,10 @@ pub struct ChoiceTable {
 pub struct Chooser {
     /// Group index.
     pub group: usize,
-    /// Signed doctor's tier or [`NO_TIER`].
-    pub signed_tier: u8,
-    /// Last tier used or [`NO_TIER`].
-    pub last_tier: u8,
+    /// Signed doctor's tier, if signed.
+    pub signed_tier: Option<Tier>,
+    /// Last tier used, if any.
+    pub last_tier: Option<Tier>,
     /// Whether the last experience there was bad.
     pub bad_experience: bool,
     /// Covered outpatient spending so far this year, yuan.
@@ -146,16 +143,10 @@ impl ChoiceTable {
         let scheme = model.groups[who.group].scheme;
         let d = band(&self.deductible_steps[scheme], who.outpatient_progress_yuan);
         let f = band(&self.cap_steps[scheme], who.outpatient_fund_paid_yuan);
-        let s = if who.signed_tier == NO_TIER {
-            N_TIERS
-        } else {
-            who.signed_tier as usize
-        };
-        let h = if who.last_tier == NO_TIER {
-            2 * N_TIERS
-        } else {
-            2 * who.last_tier as usize + who.bad_experience as usize
-        };
+        let s = who.signed_tier.map_or(N_TIERS, Tier::index);
+        let h = who
+            .last_tier
+            .map_or(2 * N_TIERS, |t| 2 * t.index() + who.bad_experience as usize);
         let idx = (((((who.group * self.n_conditions + condition) * SIGNED_STATES + s)
             * HABIT_STATES
             + h)
@@ -288,10 +279,10 @@ pub fn utility(
     if tier == Tier::Village {
         u += b.village_cost_per_yuan * oop.outpatient_yuan;
     }
-    if who.signed_tier == tier as u8 {
+    if who.signed_tier == Some(tier) {
         u += b.signed_doctor;
     }
-    if who.last_tier == tier as u8 {
+    if who.last_tier == Some(tier) {
         u += if who.bad_experience {
             b.bad_experience
         } else {

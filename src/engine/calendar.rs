@@ -205,11 +205,11 @@ impl Sim<'_> {
                     *buffer.select_nth_unstable_by(k - 1, f64::total_cmp).1
                 }
             };
-            let tier = group.signing_tier as u8;
+            let tier = group.signing_tier;
             let mut signed = 0;
             for (i, p) in self.people[start..start + n].iter_mut().enumerate() {
                 let yes = threshold(i) <= cutoff;
-                p.signed_tier = if yes { tier } else { NO_TIER };
+                p.signed_tier = yes.then_some(tier);
                 signed += yes as u64;
             }
             self.signed_by_group[g] = signed;

@@ -59,7 +59,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::behaviour::choice::{ChoiceTable, Chooser, NO_TIER};
+use crate::behaviour::choice::{ChoiceTable, Chooser};
 use crate::care_path::{CarePath, inpatient_bill, outpatient_bill};
 use crate::domain::{Area, WhenBedsFull};
 use crate::insurance::Arrival;
@@ -303,7 +303,7 @@ impl<'a> Sim<'a> {
         }
         let cond = &model.conditions[o.condition as usize];
         if cond.chronic
-            && person.signed_tier != NO_TIER
+            && person.signed_tier.is_some()
             && o.thin >= model.signing.chronic_visit_multiplier
         {
             return;
@@ -347,7 +347,7 @@ impl<'a> Sim<'a> {
             };
             self.choice.choose(model, &who, c, u)
         };
-        let signed = person.signed_tier != NO_TIER;
+        let signed = person.signed_tier.is_some();
         self.each_slice(g, c, signed, |s| s.episodes += 1);
         let Some(first) = first else {
             self.each_slice(g, c, signed, |s| s.self_care += 1);
@@ -381,7 +381,7 @@ impl<'a> Sim<'a> {
             self.outpatient_visit(idx, c, next, arrival, key.rng(Draw::EscalatedVisitCost));
             tier = next;
         }
-        self.people[idx as usize].remember(first as u8, first < cond.lowest_tier);
+        self.people[idx as usize].remember(first, first < cond.lowest_tier);
         if key.uniform(Draw::Admission) < self.admission_probability(c, tier) {
             if self.declines_admission(idx, c, tier, arrival, key) {
                 self.tally.tiers[tier.index()].admissions_declined += 1;
@@ -391,14 +391,14 @@ impl<'a> Sim<'a> {
         } else if cond.chronic && tier >= Tier::County {
             let p = model.referral.chronic_down_referral_probability;
             if p > 0.0 && key.uniform(Draw::ChronicDownReferral) < p {
-                let back = if person.signed_tier != NO_TIER {
-                    person.signed_tier
+                let back = if let Some(signed) = person.signed_tier {
+                    signed
                 } else if model.tiers[Tier::Township].is_some() {
-                    Tier::Township as u8
+                    Tier::Township
                 } else {
-                    model.present_tiers().next().expect("a tier is present") as u8
+                    model.present_tiers().next().expect("a tier is present")
                 };
-                if back < tier as u8 {
+                if back < tier {
                     self.tally.tiers[tier.index()].referrals_down += 1;
                     self.people[idx as usize].remember(back, false);
                 }
@@ -435,7 +435,7 @@ impl<'a> Sim<'a> {
             &mut person.outpatient_progress_yuan,
             &mut person.outpatient_fund_paid_yuan,
         );
-        let (g, signed) = (person.group as usize, person.signed_tier != NO_TIER);
+        let (g, signed) = (person.group as usize, person.signed_tier.is_some());
         let tt = &mut self.tally.tiers[tier.index()];
         tt.visits += 1;
         tt.outpatient_cost_yuan += cost;
@@ -477,7 +477,7 @@ impl<'a> Sim<'a> {
             WhenBedsFull::Wait => {
                 let person = &mut self.people[idx as usize];
                 let priority = (model.referral.referred_bed_priority && arrival.is_referred())
-                    || (model.signing.signed_bed_priority && person.signed_tier != NO_TIER);
+                    || (model.signing.signed_bed_priority && person.signed_tier.is_some());
                 person.set_in_care(true);
                 self.beds[tier.index()].enqueue(
                     Waiting {
@@ -546,9 +546,9 @@ impl<'a> Sim<'a> {
         );
         person.set_in_care(true);
         if waited_days > model.behaviour.bad_wait_days {
-            person.remember(tier as u8, true);
+            person.remember(tier, true);
         }
-        let (g, signed) = (person.group as usize, person.signed_tier != NO_TIER);
+        let (g, signed) = (person.group as usize, person.signed_tier.is_some());
         let tt = &mut self.tally.tiers[tier.index()];
         tt.admissions += 1;
         tt.wait_days += waited_days;

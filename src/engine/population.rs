@@ -1,6 +1,6 @@
 //! Compact per-person state: 16 bytes a person, groups stored contiguously.
 
-use crate::behaviour::choice::NO_TIER;
+use crate::tier::Tier;
 
 /// Flag: the person is in a bed or waiting for one (new episodes are not drawn for them).
 const IN_CARE: u8 = 1;
@@ -19,10 +19,10 @@ pub struct Person {
     pub inpatient_fund_paid_yuan: f32,
     /// Population group index.
     pub group: u8,
-    /// Tier of the signed family doctor, or `NO_TIER`.
-    pub signed_tier: u8,
-    /// Tier used last, or `NO_TIER`.
-    pub last_tier: u8,
+    /// Tier of the signed family doctor, if signed (one byte: `Tier` leaves a niche for None).
+    pub signed_tier: Option<Tier>,
+    /// Tier used last, if any.
+    pub last_tier: Option<Tier>,
     flags: u8,
 }
 
@@ -34,8 +34,8 @@ impl Person {
             outpatient_fund_paid_yuan: 0.0,
             inpatient_fund_paid_yuan: 0.0,
             group,
-            signed_tier: NO_TIER,
-            last_tier: NO_TIER,
+            signed_tier: None,
+            last_tier: None,
             flags: 0,
         }
     }
@@ -64,8 +64,8 @@ impl Person {
 
     /// Records the tier used and how it went.
     #[inline]
-    pub fn remember(&mut self, tier: u8, bad: bool) {
-        self.last_tier = tier;
+    pub fn remember(&mut self, tier: Tier, bad: bool) {
+        self.last_tier = Some(tier);
         self.flags = if bad {
             self.flags | BAD_EXPERIENCE
         } else {
@@ -111,3 +111,7 @@ pub fn advise_huge_pages(people: &Vec<Person>) {
 
 /// Bytes of state per simulated person (reported by the benchmark and the README).
 pub const BYTES_PER_PERSON: usize = std::mem::size_of::<Person>();
+
+// Compact per-person state: the person array is the engine's working set, so a person must stay
+// 16 bytes (Option<Tier> is one byte because Tier leaves a niche).
+const _: () = assert!(BYTES_PER_PERSON == 16);
