@@ -62,7 +62,10 @@ pub fn run(a: RunArgs) -> Result<()> {
     let started = Instant::now();
     let jobs: Vec<Job> = jobs(&prepared, &reps).collect();
     let bar = progress::bar(jobs.len() as u64, "replications", a.runner.quiet);
-    let results = run_jobs(&jobs, threads, &interrupt::STOP, &bar, |_, _, r| Ok(r));
+    let results = run_jobs(&jobs, threads, &interrupt::STOP, |_, _, r| {
+        bar.inc(1);
+        Ok(r)
+    });
     bar.finish_and_clear();
     let results = results?;
     let wall_seconds = started.elapsed().as_secs_f64();

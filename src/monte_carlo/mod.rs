@@ -57,13 +57,12 @@ pub fn jobs<'a>(scenario: &'a Prepared, replications: &'a [u32]) -> impl Iterato
 /// as each finishes, and returns what `on_done` returned, in the order of `jobs`.
 ///
 /// Stops soon after `cancel` is set ([`RunError::Cancelled`]) or after the first failure
-/// ([`RunError::Failed`]); jobs already running finish first. `progress` advances by one per
-/// finished job.
+/// ([`RunError::Failed`]); jobs already running finish first. Progress is the caller's: a
+/// terminal bar, a log line or nothing, advanced from `on_done` (the runner knows no terminal).
 pub fn run_jobs<T: Send>(
     jobs: &[Job],
     threads: usize,
     cancel: &AtomicBool,
-    progress: &indicatif::ProgressBar,
     on_done: impl Fn(usize, &Plan, ReplicationResult) -> anyhow::Result<T> + Sync,
 ) -> Result<Vec<T>, RunError> {
     let threads = threads_that_fit(jobs, threads)?;
@@ -93,10 +92,7 @@ pub fn run_jobs<T: Send>(
                 };
                 let result = simulate_unless_cancelled(&plan, job.replication, cancel)?;
                 match on_done(i, &plan, result) {
-                    Ok(t) => {
-                        progress.inc(1);
-                        Some(t)
-                    }
+                    Ok(t) => Some(t),
                     Err(e) => {
                         fail(e);
                         None
@@ -154,11 +150,5 @@ pub fn run_replications(
 ) -> Result<Vec<ReplicationResult>, RunError> {
     let prepared = Prepared::from_plan(plan.clone());
     let jobs: Vec<Job> = jobs(&prepared, replications).collect();
-    run_jobs(
-        &jobs,
-        threads,
-        &AtomicBool::new(false),
-        &indicatif::ProgressBar::hidden(),
-        |_, _, r| Ok(r),
-    )
+    run_jobs(&jobs, threads, &AtomicBool::new(false), |_, _, r| Ok(r))
 }

@@ -106,7 +106,8 @@ pub fn run_points(
         .iter()
         .map(|_| Mutex::new(vec![None; per_point]))
         .collect();
-    let ran = run_jobs(&jobs, threads, cancel, &progress, |i, plan, result| {
+    let ran = run_jobs(&jobs, threads, cancel, |i, plan, result| {
+        progress.inc(1);
         let (p, k) = (i / per_point, i % per_point);
         let values = metrics::metric_values(plan.base(), &result);
         let mut slot = slots[p].lock().unwrap_or_else(|e| e.into_inner());

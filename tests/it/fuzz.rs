@@ -98,7 +98,6 @@ proptest! {
                     &jobs,
                     1,
                     &std::sync::atomic::AtomicBool::new(false),
-                    &indicatif::ProgressBar::hidden(),
                     |_, _, r| Ok(r.years.len()),
                 )
                 .map(|_| ())
