@@ -102,7 +102,7 @@ pub fn outpatient_bill(
     insurance::split_outpatient(
         cost_yuan,
         rate,
-        &scheme.benefits[0][tier],
+        scheme.benefit(Care::Outpatient, tier),
         progress_yuan,
         fund_paid_yuan,
     )
@@ -124,7 +124,7 @@ pub fn inpatient_bill(
         cost_yuan,
         rate,
         insurance::inpatient_deductible(scheme, tier, arrival),
-        scheme.benefits[1][tier].cap_yuan,
+        scheme.benefit(Care::Inpatient, tier).cap_yuan,
         fund_paid_yuan,
     )
 }

@@ -4,6 +4,8 @@
 //! the model, engine, insurance, choice and metrics use them; they live here so that none of
 //! those depends on the file mirror (`scenario::raw`).
 
+use std::ops::{Index, IndexMut};
+
 use serde::{Deserialize, Serialize};
 
 /// Whether a group lives in a city district or a rural county (sets travel times).
@@ -113,4 +115,28 @@ pub enum TargetBasis {
     YoyChange,
     /// Absolute change from year `since`: value(year) − value(since) (points for fractions).
     ChangeSince,
+}
+
+/// One value per care type (outpatient, inpatient), indexed by [`Care`].
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct PerCare<T>(pub [T; 2]);
+
+impl<T: Copy> PerCare<T> {
+    /// The same value for both care types.
+    pub fn splat(x: T) -> Self {
+        PerCare([x; 2])
+    }
+}
+
+impl<T> Index<Care> for PerCare<T> {
+    type Output = T;
+    fn index(&self, care: Care) -> &T {
+        &self.0[care as usize]
+    }
+}
+
+impl<T> IndexMut<Care> for PerCare<T> {
+    fn index_mut(&mut self, care: Care) -> &mut T {
+        &mut self.0[care as usize]
+    }
 }

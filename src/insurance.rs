@@ -86,10 +86,9 @@ pub fn rate_for(
     if arrival == Arrival::Bypassed {
         return 0.0;
     }
-    let c = care as usize;
     effective_rate(
-        scheme.rate_by_condition[condition][c][tier],
-        &scheme.benefits[c][tier],
+        scheme.rate_by_condition[condition][care][tier],
+        scheme.benefit(care, tier),
         tier,
         arrival,
         referral.gatekeeping_cut(care),
@@ -124,12 +123,12 @@ pub fn split_outpatient(
 
 /// The inpatient deductible an admission pays at `tier` given how the patient arrived.
 pub fn inpatient_deductible(scheme: &Scheme, tier: Tier, arrival: Arrival) -> f64 {
-    let own = scheme.benefits[1][tier].deductible_yuan;
+    let own = scheme.benefit(Care::Inpatient, tier).deductible_yuan;
     match arrival {
         Arrival::ReferredUp { from }
             if scheme.upward_referral_deductible == UpwardDeductible::Difference =>
         {
-            (own - scheme.benefits[1][from].deductible_yuan).max(0.0)
+            (own - scheme.benefit(Care::Inpatient, from).deductible_yuan).max(0.0)
         }
         Arrival::ReferredDown if scheme.downward_referral_deductible_waived => 0.0,
         _ => own,

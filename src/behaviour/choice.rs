@@ -22,7 +22,7 @@
 //! costs one table lookup and one uniform draw instead of five exponentials.
 
 use crate::care_path::{ExpectedOutOfPocket, expected_out_of_pocket};
-use crate::domain::{Area, FirstContactRule};
+use crate::domain::{Area, Care, FirstContactRule};
 use crate::model::Model;
 use crate::tier::{N_TIERS, PerTier, Tier};
 
@@ -95,7 +95,7 @@ impl ChoiceTable {
                 .map(|s| {
                     let mut v: Vec<f32> = model
                         .present_tiers()
-                        .map(|t| f(&s.benefits[0][t]) as f32)
+                        .map(|t| f(s.benefit(Care::Outpatient, t)) as f32)
                         .filter(|x| *x > 0.0 && x.is_finite())
                         .collect();
                     v.sort_by(f32::total_cmp);

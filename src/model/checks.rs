@@ -81,6 +81,43 @@ pub(super) fn reference(path: impl Into<String>, message: String) -> ScenarioErr
     ScenarioError::new(ErrorKind::Reference, message).at_path(path)
 }
 
+/// A tier the scenario names must be one of its `[tiers]`.
+pub(super) fn require_tier(
+    present: &[bool; crate::tier::N_TIERS],
+    tier: crate::tier::Tier,
+    path: impl Into<String>,
+) -> Result<(), ScenarioError> {
+    if present[tier.index()] {
+        Ok(())
+    } else {
+        Err(reference(
+            path,
+            format!("tier `{}` is not defined in [tiers]", tier.name()),
+        ))
+    }
+}
+
+/// The index of `name` among the keys of table `[table]`, whose entries are `what`s (the one
+/// lookup every cross-reference between tables goes through).
+pub(super) fn index_of(
+    keys: &[&String],
+    name: &str,
+    what: &str,
+    table: &str,
+    path: impl Into<String>,
+) -> Result<usize, ScenarioError> {
+    keys.iter().position(|k| k.as_str() == name).ok_or_else(|| {
+        let defined: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+        reference(
+            path,
+            format!(
+                "{what} `{name}` is not defined in [{table}] (defined: {})",
+                defined.join(", ")
+            ),
+        )
+    })
+}
+
 pub(super) fn check_fraction(path: impl Into<String>, x: f64) -> Result<f64, ScenarioError> {
     if (0.0..=1.0).contains(&x) {
         Ok(x)

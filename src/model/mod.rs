@@ -5,6 +5,8 @@
 //! one model per distinct timeline date, each a full copy with the changes applied.
 
 mod build;
+mod build_demand;
+mod build_rules;
 mod checks;
 mod plan;
 mod referral;
@@ -16,8 +18,8 @@ pub use plan::{Epoch, Plan};
 pub use trends::Trends;
 
 use crate::domain::{
-    Area, Care, FirstContactRule, GatekeepingCare, TargetBasis, TargetOp, UpwardDeductible,
-    WhenBedsFull,
+    Area, Care, FirstContactRule, GatekeepingCare, PerCare, TargetBasis, TargetOp,
+    UpwardDeductible, WhenBedsFull,
 };
 use crate::tier::{PerTier, Tier};
 
@@ -194,8 +196,6 @@ pub struct TierSupply {
 /// Benefits for one care type at one tier.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Benefit {
-    /// Reimbursement rate above the deductible.
-    pub rate: f64,
     /// Deductible, yuan (annual outpatient, per admission inpatient).
     pub deductible_yuan: f64,
     /// Annual cap on fund payments, yuan (inf = none).
@@ -209,10 +209,11 @@ pub struct Benefit {
 pub struct Scheme {
     /// Key.
     pub name: String,
-    /// Benefits by care type (0 outpatient, 1 inpatient) and tier.
-    pub benefits: [PerTier<Benefit>; 2],
-    /// Rate by condition, care type and tier, after condition lists.
-    pub rate_by_condition: Vec<[PerTier<f64>; 2]>,
+    /// Benefits (deductibles, caps, penalties) by care type and tier.
+    pub benefits: PerCare<PerTier<Benefit>>,
+    /// Reimbursement rate above the deductible by condition, care type and tier: the scheme's
+    /// rate, or a condition list's.
+    pub rate_by_condition: Vec<PerCare<PerTier<f64>>>,
     /// Inpatient deductible after an upward referral.
     pub upward_referral_deductible: UpwardDeductible,
     /// No inpatient deductible after a downward referral.
@@ -220,10 +221,9 @@ pub struct Scheme {
 }
 
 impl Default for Benefit {
-    /// No cover: rate 0, no deductible, no cap.
+    /// No cover: no deductible, no cap (the rate, 0 by default, is kept by condition).
     fn default() -> Self {
         Benefit {
-            rate: 0.0,
             deductible_yuan: 0.0,
             cap_yuan: f64::INFINITY,
             unreferred_rate_cut: 0.0,
@@ -234,7 +234,7 @@ impl Default for Benefit {
 impl Scheme {
     /// Benefit for a care type at a tier.
     pub fn benefit(&self, care: Care, tier: Tier) -> &Benefit {
-        &self.benefits[care as usize][tier]
+        &self.benefits[care][tier]
     }
 }
 

@@ -23,23 +23,25 @@ pub(super) fn build_referral(
         )?,
         referred_bed_priority: rf.referred_bed_priority,
         when_beds_full: rf.when_beds_full,
-        down_referral_probability: per_tier(
-            "referral.down_referral_probability",
-            &rf.down_referral_probability,
-            present,
-            |pp, v| {
-                let p = check_fraction(pp, v)?;
-                let grassroots = pp.ends_with(".village") || pp.ends_with(".township");
-                if grassroots && p > 0.0 {
-                    return Err(out_of_range(
-                        pp,
-                        "0: down-referral is from county, tertiary or out_of_region to township",
-                        p,
-                    ));
-                }
-                Ok(p)
-            },
-        )?,
+        down_referral_probability: {
+            let down = per_tier(
+                "referral.down_referral_probability",
+                &rf.down_referral_probability,
+                present,
+                |pp, v| check_fraction(pp, v),
+            )?;
+            if let Some(t) = Tier::ALL
+                .into_iter()
+                .find(|t| t.is_grassroots() && down[*t] > 0.0)
+            {
+                return Err(out_of_range(
+                    format!("referral.down_referral_probability.{}", t.name()),
+                    "0: down-referral is from county, tertiary or out_of_region to township",
+                    down[t],
+                ));
+            }
+            down
+        },
         down_referral_at_stay_fraction: {
             let f = rf.down_referral_at_stay_fraction;
             if f > 0.0 && f < 1.0 {

@@ -1,13 +1,12 @@
 //! Insurance arithmetic: worked cases for deductible, cap, penalty, top-up and waiver.
 
-use tierflow::domain::UpwardDeductible;
+use tierflow::domain::{PerCare, UpwardDeductible};
 use tierflow::insurance::*;
 use tierflow::model::{Benefit, Scheme};
 use tierflow::tier::{PerTier, Tier};
 
-fn benefit(rate: f64, deductible_yuan: f64, cap_yuan: f64) -> Benefit {
+fn benefit(deductible_yuan: f64, cap_yuan: f64) -> Benefit {
     Benefit {
-        rate,
         deductible_yuan,
         cap_yuan,
         unreferred_rate_cut: 0.0,
@@ -16,11 +15,11 @@ fn benefit(rate: f64, deductible_yuan: f64, cap_yuan: f64) -> Benefit {
 
 fn scheme(upward: UpwardDeductible, waived: bool) -> Scheme {
     let mut inpatient = PerTier::splat(Benefit::default());
-    inpatient[Tier::Township] = benefit(0.8, 300.0, f64::INFINITY);
-    inpatient[Tier::County] = benefit(0.7, 800.0, f64::INFINITY);
+    inpatient[Tier::Township] = benefit(300.0, f64::INFINITY);
+    inpatient[Tier::County] = benefit(800.0, f64::INFINITY);
     Scheme {
         name: "s".into(),
-        benefits: [PerTier::splat(Benefit::default()), inpatient],
+        benefits: PerCare([PerTier::splat(Benefit::default()), inpatient]),
         rate_by_condition: vec![],
         upward_referral_deductible: upward,
         downward_referral_deductible_waived: waived,
@@ -30,7 +29,7 @@ fn scheme(upward: UpwardDeductible, waived: bool) -> Scheme {
 #[test]
 fn annual_outpatient_deductible_then_rate_then_cap() {
     // Shaoxing 2015 grassroots outpatient: 50% above a 50-yuan annual deductible, 500-yuan cap.
-    let b = benefit(0.5, 50.0, 500.0);
+    let b = benefit(50.0, 500.0);
     let (mut progress, mut fund) = (0.0f32, 0.0f32);
     // 30 yuan: all under the deductible.
     let s = split_outpatient(30.0, 0.5, &b, &mut progress, &mut fund);
@@ -63,7 +62,7 @@ fn inpatient_deductible_per_admission() {
 
 #[test]
 fn unreferred_penalty_and_gatekeeping() {
-    let mut b = benefit(0.6, 0.0, f64::INFINITY);
+    let mut b = benefit(0.0, f64::INFINITY);
     b.unreferred_rate_cut = 0.05; // Shaoxing: unreferred out-of-region care −5 points
     let up = Arrival::ReferredUp { from: Tier::County };
     assert!(
@@ -111,7 +110,7 @@ fn top_up_on_upward_referral_and_waiver_on_downward() {
 
 #[test]
 fn fund_plus_out_of_pocket_is_the_bill() {
-    let b = benefit(0.37, 13.0, 200.0);
+    let b = benefit(13.0, 200.0);
     let (mut progress, mut fund) = (0.0f32, 0.0f32);
     for k in 0..200 {
         let cost = 7.3 * k as f64 + 0.11;

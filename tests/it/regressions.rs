@@ -127,7 +127,6 @@ fn emergencies_are_exempt_from_referral_penalties() {
     use tierflow::insurance::{Arrival, effective_rate};
     use tierflow::model::Benefit;
     let b = Benefit {
-        rate: 0.6,
         deductible_yuan: 0.0,
         cap_yuan: f64::INFINITY,
         unreferred_rate_cut: 0.05,
