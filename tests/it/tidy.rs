@@ -89,3 +89,138 @@ fn every_scenario_key_and_metric_is_documented() {
         );
     }
 }
+
+/// Every `crate::X` a source file under `src/X…` uses, by top-level module.
+fn import_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(&repo("src"), &mut files);
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for f in files {
+        let rel = f
+            .strip_prefix(repo("src"))
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let top = rel
+            .split('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".rs")
+            .to_string();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let edges = graph.entry(top.clone()).or_default();
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for (i, _) in code.match_indices("crate::") {
+                let name: String = code[i + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != top {
+                    edges.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn top_level_modules_import_each_other_without_a_cycle() {
+    let graph = import_graph();
+    // Depth-first search for a back edge.
+    fn visit(
+        n: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) {
+        if done.contains(n) {
+            return;
+        }
+        if let Some(i) = path.iter().position(|p| p == n) {
+            panic!("import cycle: {} → {n}", path[i..].join(" → "));
+        }
+        path.push(n.to_string());
+        for m in graph.get(n).into_iter().flatten() {
+            visit(m, graph, path, done);
+        }
+        path.pop();
+        done.insert(n.to_string());
+    }
+    let mut done = Default::default();
+    for n in graph.keys() {
+        visit(n, &graph, &mut Vec::new(), &mut done);
+    }
+    // The layers the architecture promises.
+    for (low, high) in [
+        ("engine", "metrics"),
+        ("scenario", "output"),
+        ("engine", "scenario"),
+    ] {
+        assert!(
+            !graph[low].contains(high),
+            "`{low}` must not import `{high}`"
+        );
+    }
+}
+
+#[test]
+fn every_file_and_name_docs_architecture_mentions_exists() {
+    let doc = std::fs::read_to_string(repo("docs/architecture.md")).unwrap();
+    let mut files = Vec::new();
+    rust_files(&repo("src"), &mut files);
+    let code: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let is_word = |w: &str| {
+        code.match_indices(w).any(|(i, _)| {
+            let before = code[..i].chars().next_back();
+            let after = code[i + w.len()..].chars().next();
+            let edge = |c: Option<char>| !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            edge(before) && edge(after)
+        })
+    };
+    let mut fenced = false;
+    for line in doc.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        for (k, span) in line.split('`').enumerate() {
+            if k % 2 == 0 {
+                continue;
+            }
+            // A call names its function: `scenario::load(path, overrides)` → scenario::load.
+            let t = span.trim().split('(').next().unwrap_or("");
+            if t.ends_with(".rs") || t.ends_with(".py") || t.ends_with(".sh") {
+                let name = t.rsplit('/').next().unwrap();
+                let found = files
+                    .iter()
+                    .any(|f| f.ends_with(t) || f.file_name().is_some_and(|n| n == name))
+                    || repo(t).exists()
+                    || repo("scripts").join(name).exists();
+                assert!(
+                    found,
+                    "docs/architecture.md names `{t}`, which does not exist"
+                );
+            } else if t.contains("::")
+                || (t.contains('_') && t.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                || (t.len() > 1
+                    && t.starts_with(|c: char| c.is_ascii_uppercase())
+                    && t.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                let last = t.rsplit("::").next().unwrap();
+                assert!(
+                    is_word(last),
+                    "docs/architecture.md names `{t}`, which is not in src/"
+                );
+            }
+        }
+    }
+}
