@@ -1,4 +1,5 @@
-//! The metric catalogue: every metric tierflow reports, its unit, and how it aggregates.
+//! The catalogue of units: every metric tierflow reports (its unit, and how it aggregates) and
+//! every scenario key's unit.
 
 /// Which breakdowns a metric is reported for besides `all` (one at a time, no cross product).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -311,4 +312,113 @@ pub const METRICS: &[MetricInfo] = &[
 /// Looks a metric up by name.
 pub fn metric(name: &str) -> Option<(usize, &'static MetricInfo)> {
     METRICS.iter().enumerate().find(|(_, m)| m.name == name)
+}
+
+/// The unit of every scenario key, by key name: the one list that `tierflow params`, the
+/// calibration tables and docs/scenario.md's unit columns agree with (a tidy test checks the
+/// docs). A value inside a per-tier, per-group or per-care table takes its table's unit
+/// (`conditions.x.los_days.county` is in days). Keys not listed (names, sources, labels,
+/// targets) have no unit.
+pub const PARAMETER_UNITS: &[(&str, &str)] = &[
+    ("start_year", "calendar year"),
+    ("years", "years"),
+    ("horizon_days", "days"),
+    ("warmup_years", "years"),
+    ("replications", "count"),
+    ("monthly_outputs", "true/false"),
+    ("seed", "integer"),
+    ("size", "people"),
+    ("scale", "fraction"),
+    ("share", "fraction"),
+    ("area", r#""urban" / "rural""#),
+    ("scheme", "name"),
+    ("growth_per_year", "fraction/year"),
+    ("signing_tier", "tier"),
+    ("signing_coverage", "fraction"),
+    ("signing_targets", "list"),
+    ("date", "date"),
+    ("coverage", "fraction"),
+    ("incidence_per_year", "episodes/person/year"),
+    ("incidence_per_year_by_group", "episodes/person/year"),
+    ("lowest_tier", "tier"),
+    ("emergency", "true/false"),
+    ("chronic", "true/false"),
+    ("admission_probability", "fraction"),
+    ("los_days", "days"),
+    ("los_cv", "ratio"),
+    ("outpatient_cost_yuan", "yuan"),
+    ("inpatient_cost_yuan", "yuan"),
+    ("cost_cv", "ratio"),
+    ("quality_shift", "utility"),
+    ("self_care_shift", "utility"),
+    ("quality", "utility"),
+    ("beds_per_1000", "beds/1000 people"),
+    ("travel_minutes_urban", "minutes"),
+    ("travel_minutes_rural", "minutes"),
+    ("in_region", "true/false"),
+    ("target_occupancy", "fraction"),
+    ("quality_change", "utility"),
+    ("quality_per_log_beds", "utility"),
+    ("quality_reference_beds_per_1000", "beds/1000 people"),
+    ("quality_growth_per_year", "utility/year"),
+    ("rate", "fraction"),
+    ("deductible_yuan", "yuan"),
+    ("cap_yuan", "yuan"),
+    ("unreferred_rate_cut", "fraction"),
+    ("upward_referral_deductible", r#""full" / "difference""#),
+    ("downward_referral_deductible_waived", "true/false"),
+    ("condition", "name"),
+    ("care", r#""outpatient" / "inpatient""#),
+    ("rate_elsewhere", "fraction"),
+    ("gatekeeping", "true/false"),
+    ("gatekeeping_rate_cut", "fraction"),
+    ("gatekeeping_care", r#""both" / "inpatient" / "outpatient""#),
+    ("referred_bed_priority", "true/false"),
+    ("when_beds_full", r#""wait" / "divert""#),
+    ("down_referral_probability", "fraction"),
+    ("down_referral_at_stay_fraction", "fraction"),
+    ("rehab_cost_per_day_yuan", "yuan/day"),
+    ("chronic_down_referral_probability", "fraction"),
+    (
+        "first_contact_rule",
+        r#""none" / "refuse" / "no_reimbursement""#,
+    ),
+    ("first_contact_gate", "tier"),
+    ("first_contact_compliance", "fraction"),
+    ("up_referral_probability", "fraction"),
+    ("fee_yuan_per_signed_per_year", "yuan/person/year"),
+    ("signed_bed_priority", "true/false"),
+    ("chronic_visit_multiplier", "fraction"),
+    ("cost_per_yuan", "utility/yuan"),
+    ("inpatient_cost_per_yuan", "utility/yuan"),
+    ("village_cost_per_yuan", "utility/yuan"),
+    ("travel_per_hour", "utility/hour"),
+    ("signed_doctor", "utility"),
+    ("habit", "utility"),
+    ("bad_experience", "utility"),
+    ("bad_wait_days", "days"),
+    ("below_capability", "utility"),
+    ("wait_per_day", "utility/day"),
+    ("self_care_enabled", "true/false"),
+    ("self_care_utility", "utility"),
+    ("admission_decline_enabled", "true/false"),
+    ("admission_acceptance_utility", "utility"),
+    ("admission_adjustment_per_year", "fraction/year"),
+    ("outpatient_index", "ratio"),
+    ("inpatient_index", "ratio"),
+    ("income_growth_per_year", "fraction/year"),
+];
+
+/// The unit of the scenario value at `path` (its key's, else its table's), or "-".
+pub fn parameter_unit(path: &str) -> &'static str {
+    let mut segments = path.rsplit('.');
+    let key = segments.next().unwrap_or(path);
+    let parent = segments.next().unwrap_or("");
+    let unit_of = |k: &str| {
+        PARAMETER_UNITS
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, u)| *u)
+    };
+    unit_of(key).or_else(|| unit_of(parent)).unwrap_or("-")
 }

@@ -60,79 +60,9 @@ fn walk(path: &str, key: &str, v: &Value, out: &mut Vec<Param>) {
     }
 }
 
-/// The unit a key's name declares, from tierflow's naming convention.
+/// The unit of the value at `path`, from the one catalogue ([`crate::catalog::parameter_unit`]).
 pub fn unit_of(path: &str) -> &'static str {
-    let key = path.rsplit('.').next().unwrap_or(path);
-    let parent = path.rsplit('.').nth(1).unwrap_or("");
-    let in_key_or_parent = |s: &str| key.ends_with(s) || parent.ends_with(s);
-    // Coefficients and switches first: their names contain unit words of other things.
-    if key.ends_with("cost_per_yuan") {
-        return "utility/yuan";
-    }
-    if key.ends_with("_enabled") || key.ends_with("_priority") || key.ends_with("_waived") {
-        return "true/false";
-    }
-    if key == "self_care_shift" || key == "self_care_utility" {
-        return "utility";
-    }
-    if key == "growth_per_year" {
-        return "fraction/year";
-    }
-    if in_key_or_parent("_yuan") || key.ends_with("_yuan_per_signed_per_year") {
-        if key.contains("per_signed_per_year") {
-            "yuan/person/year"
-        } else if key.ends_with("per_day_yuan") {
-            "yuan/day"
-        } else {
-            "yuan"
-        }
-    } else if in_key_or_parent("_days") {
-        "days"
-    } else if in_key_or_parent("incidence_per_year") || parent == "incidence_per_year_by_group" {
-        "episodes/person/year"
-    } else if key == "beds_per_1000" || key == "quality_reference_beds_per_1000" {
-        "beds/1000 people"
-    } else if key.starts_with("travel_minutes") {
-        "minutes"
-    } else if key == "quality_growth_per_year" {
-        "utility/year"
-    } else if key.ends_with("growth_per_year") || key == "admission_adjustment_per_year" {
-        "fraction/year"
-    } else if key.ends_with("_index") {
-        "ratio"
-    } else if key == "quality_change" || key == "quality_per_log_beds" {
-        "utility"
-    } else if key == "target_occupancy" {
-        "fraction"
-    } else if key == "travel_per_hour" {
-        "utility/hour"
-    } else if key == "wait_per_day" {
-        "utility/day"
-    } else if parent == "behaviour" || key == "quality" || parent == "quality_shift" {
-        "utility"
-    } else if key.ends_with("probability")
-        || parent.ends_with("probability")
-        || key.ends_with("rate")
-        || key.ends_with("rate_cut")
-        || key == "rate_elsewhere"
-        || key.ends_with("share")
-        || key.ends_with("coverage")
-        || key.ends_with("fraction")
-        || key == "scale"
-        || key.ends_with("multiplier")
-    {
-        "fraction"
-    } else if key == "size" {
-        "people"
-    } else if key == "year" || key == "start_year" || key == "since" {
-        "calendar year"
-    } else if key == "years" || key.ends_with("_years") {
-        "years"
-    } else if key.ends_with("_cv") {
-        "ratio"
-    } else {
-        "-"
-    }
+    crate::catalog::parameter_unit(path)
 }
 
 /// Sets `value` at dotted `path`, creating tables on the way; numbers index arrays.

@@ -224,3 +224,32 @@ fn every_file_and_name_docs_architecture_mentions_exists() {
         }
     }
 }
+
+/// docs/scenario.md's unit columns say what the one unit catalogue says, key by key.
+#[test]
+fn the_scenario_reference_states_the_catalogues_units() {
+    let doc = std::fs::read_to_string(repo("docs/scenario.md")).unwrap();
+    let mut has_unit_column = false;
+    let mut checked = 0;
+    for line in doc.lines() {
+        if line.starts_with("| key |") {
+            has_unit_column = line.split('|').nth(2).is_some_and(|c| c.trim() == "unit");
+            continue;
+        }
+        if !(has_unit_column && line.starts_with("| `")) {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('|').collect();
+        let doc_unit = cells[2].trim().replace('`', "");
+        let doc_unit = doc_unit.trim_end_matches(" per tier");
+        for key in cells[1].split('`').skip(1).step_by(2) {
+            let unit = tierflow::catalog::parameter_unit(key);
+            assert_eq!(
+                unit, doc_unit,
+                "docs/scenario.md gives `{key}` the unit {doc_unit:?}, the catalogue {unit:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 70, "only {checked} keys had a unit column");
+}
