@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod grid;
+pub mod run;
 pub mod sensitivity;
 pub mod sweep;
 
