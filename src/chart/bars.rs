@@ -9,8 +9,9 @@ use plotters::prelude::*;
 use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
-use super::read;
 use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, padded, tick_format};
+use crate::output::layout;
+use crate::output::read;
 
 /// A bar: (mean, p5, p95) in display units.
 type Bar = (f64, f64, f64);
@@ -64,8 +65,8 @@ const MAX_GROUPS: usize = 10;
 
 /// The charts of a comparison folder (compare.csv, compare.json).
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
-    let rows: Vec<CompareRow> = read::csv_rows(&dir.join("compare.csv"))?;
-    let info: CompareInfo = read::json(&dir.join("compare.json"))?;
+    let rows: Vec<CompareRow> = read::csv_rows(&dir.join(layout::COMPARE_CSV))?;
+    let info: CompareInfo = read::json(&dir.join(layout::COMPARE_JSON))?;
     let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
     years.sort_unstable();
     years.dedup();

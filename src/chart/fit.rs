@@ -9,8 +9,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
 
-use super::read;
 use super::{Chart, DrawResult, FAMILY, PALETTE, padded, tick_format};
+use crate::output::layout;
+use crate::output::read;
 
 /// A row of fit.csv.
 #[derive(Clone, Debug, Deserialize)]
@@ -39,7 +40,7 @@ pub struct FitChart {
 /// The fit chart of a calibration folder (fit.csv).
 pub fn chart(dir: &Path) -> Result<FitChart> {
     Ok(FitChart {
-        rows: read::csv_rows(&dir.join("fit.csv"))?,
+        rows: read::csv_rows(&dir.join(layout::FIT_CSV))?,
     })
 }
 

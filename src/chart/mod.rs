@@ -12,13 +12,13 @@ pub mod bars;
 pub mod fit;
 pub mod labels;
 pub mod lines;
-pub mod read;
 pub mod response;
 pub mod series;
 pub mod tornado;
 
 use std::path::{Path, PathBuf};
 
+use crate::output::layout::{self, FolderKind};
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -189,27 +189,33 @@ pub fn render_folder(results: &Path, opts: &ChartOptions) -> Result<Vec<ChartFil
     register_font(opts)?;
     let lang = opts.lang;
     let mut files = Vec::new();
-    if results.join("sweep.csv").is_file() {
-        for c in response::charts(results, lang)? {
-            files.extend(render(&c)?);
+    match FolderKind::detect(results) {
+        Some(FolderKind::Sweep) => {
+            for c in response::charts(results, lang)? {
+                files.extend(render(&c)?);
+            }
         }
-    } else if results.join("compare.csv").is_file() {
-        for c in bars::charts(results, lang)? {
-            files.extend(render(&c)?);
+        Some(FolderKind::Compare) => {
+            for c in bars::charts(results, lang)? {
+                files.extend(render(&c)?);
+            }
         }
-    } else if results.join("fit.csv").is_file() {
-        files.extend(render(&fit::chart(results)?)?);
-    } else if results.join("sensitivity.csv").is_file() {
-        files.extend(render(&tornado::chart(results, lang)?)?);
-    } else if results.join("metrics.csv").is_file() {
-        for c in series::charts(results, lang)? {
-            files.extend(render(&c)?);
+        Some(FolderKind::Calibration) => files.extend(render(&fit::chart(results)?)?),
+        Some(FolderKind::Sensitivity) => files.extend(render(&tornado::chart(results, lang)?)?),
+        Some(FolderKind::Run | FolderKind::Point) => {
+            for c in series::charts(results, lang)? {
+                files.extend(render(&c)?);
+            }
         }
-    } else {
-        anyhow::bail!(
-            "`{}` holds no tierflow results (expected metrics.csv, sweep.csv, compare.csv, sensitivity.csv or fit.csv)",
-            results.display()
-        );
+        None => anyhow::bail!(
+            "`{}` holds no tierflow results (expected {}, {}, {}, {} or {})",
+            results.display(),
+            layout::METRICS_CSV,
+            layout::SWEEP_CSV,
+            layout::COMPARE_CSV,
+            layout::SENSITIVITY_CSV,
+            layout::FIT_CSV
+        ),
     }
     if files.is_empty() {
         anyhow::bail!(

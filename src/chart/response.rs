@@ -12,6 +12,7 @@ use super::lines::{self, BandLine, push_point};
 use super::{
     CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, padded, tick_format,
 };
+use crate::output::layout;
 
 /// One metric's response to the first varied parameter.
 pub struct ResponseChart {
@@ -91,11 +92,11 @@ fn read_sweep(path: &Path) -> Result<(Vec<String>, Vec<SweepRow>)> {
 
 /// The response charts of a sweep folder (sweep.csv).
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
-    let (varied, rows) = read_sweep(&dir.join("sweep.csv"))?;
+    let (varied, rows) = read_sweep(&dir.join(layout::SWEEP_CSV))?;
     let Some(x_path) = varied.first().cloned() else {
         anyhow::bail!(
             "`{}` names no varied parameter",
-            dir.join("sweep.csv").display()
+            dir.join(layout::SWEEP_CSV).display()
         );
     };
     let Some(year) = rows.iter().map(|r| r.year).max() else {

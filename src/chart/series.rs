@@ -8,11 +8,12 @@ use plotters::prelude::*;
 
 use super::labels::{self, Lang, Word};
 use super::lines::{self, BandLine, push_point};
-use super::read::{self, BandRow, TargetRow};
 use super::{
     CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
     tick_format,
 };
+use crate::output::layout;
+use crate::output::read::{self, BandRow, TargetRow};
 
 /// One metric over the years, one line per breakdown.
 pub struct SeriesChart {
@@ -26,7 +27,7 @@ pub struct SeriesChart {
 
 /// The time-series charts of a run folder (metrics.csv, summary.json).
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<SeriesChart>> {
-    let rows: Vec<BandRow> = read::csv_rows(&dir.join("metrics.csv"))?;
+    let rows: Vec<BandRow> = read::csv_rows(&dir.join(layout::METRICS_CSV))?;
     let targets = read::targets(dir)?;
     let scenario = read::scenario_name(dir);
     let mut out = Vec::new();

@@ -9,10 +9,11 @@ use plotters::prelude::*;
 use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
-use super::read;
 use super::{
     Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded, tick_format,
 };
+use crate::output::layout;
+use crate::output::read;
 
 /// A row of sensitivity.csv.
 #[derive(Clone, Debug, Deserialize)]
@@ -57,7 +58,7 @@ pub struct Tornado {
 
 /// The tornado chart of a sensitivity folder (sensitivity.csv).
 pub fn chart(dir: &Path, lang: Lang) -> Result<Tornado> {
-    let mut rows: Vec<SensitivityRow> = read::csv_rows(&dir.join("sensitivity.csv"))?;
+    let mut rows: Vec<SensitivityRow> = read::csv_rows(&dir.join(layout::SENSITIVITY_CSV))?;
     rows.sort_by(|a, b| b.swing.total_cmp(&a.swing));
     Ok(Tornado { rows, lang })
 }

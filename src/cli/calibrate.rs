@@ -13,6 +13,7 @@ use crate::calibration::{Calibration, input_files};
 use crate::monte_carlo::RunError;
 use crate::output::FolderKind;
 use crate::output::folder::absolute;
+use crate::output::layout;
 use crate::scenario;
 
 /// Options of `tierflow calibrate`.
@@ -130,18 +131,18 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
     };
     let best = outcome.best();
     let staging = claim.stage()?;
-    staging.write("fit.csv", &report::fit_csv(&cal, best)?)?;
-    staging.write("trace.csv", &report::trace_csv(&cal, &outcome.trace)?)?;
+    staging.write(layout::FIT_CSV, &report::fit_csv(&cal, best)?)?;
+    staging.write(layout::TRACE_CSV, &report::trace_csv(&cal, &outcome.trace)?)?;
     staging.write(
-        "calibrated.toml",
+        layout::CALIBRATED_TOML,
         report::calibrated_toml(&cal, &outcome, &settings).as_bytes(),
     )?;
     staging.write(
-        "calibration.json",
+        layout::CALIBRATION_JSON,
         &report::calibration_json(&cal, &outcome, &settings)?,
     )?;
     if let Some(opts) = &options.charts {
-        staging.draw_charts(opts)?;
+        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
     }
     // An interrupted calibration still writes its best point (marked so); a second Ctrl-C
     // exits at once, leaving only a temporary folder the next command removes.

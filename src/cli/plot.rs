@@ -24,7 +24,14 @@ pub fn plot(a: PlotArgs) -> Result<()> {
     if a.charts.no_charts {
         anyhow::bail!("--no-charts: `plot` only draws charts");
     }
-    let written = crate::output::folder::redraw_charts(&a.dir, &a.charts.options(), &STOP)?;
+    let written = {
+        let opts = a.charts.options();
+        crate::output::folder::redraw_charts(
+            &a.dir,
+            |d| crate::chart::render_folder(d, &opts),
+            &STOP,
+        )?
+    };
     if !a.quiet {
         let mut text = format!(
             "{} chart files in {}\n",

@@ -37,28 +37,14 @@ const MAX_MARKER_BYTES: u64 = 64 << 20;
 pub const TMP_INFIX: &str = ".tierflow-tmp-";
 /// Infix of a previous folder moved aside while it is replaced.
 const OLD_INFIX: &str = ".tierflow-old-";
-/// The subfolder holding a results folder's charts.
-pub const CHARTS: &str = "charts";
+pub use super::layout::{CHARTS, FolderKind};
+
+/// A rendered chart file: its name inside `charts/` and its bytes. Charts are drawn by the
+/// caller's renderer (`chart::render_folder`) from the folder's tables; this module only
+/// writes them, so the results folder does not depend on the chart code.
+pub type Rendered = (String, Vec<u8>);
 /// Suffix of the lock file kept beside a destination.
 const LOCK_SUFFIX: &str = ".tierflow-lock";
-
-/// What a results folder holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FolderKind {
-    /// `tierflow run`.
-    Run,
-    /// `tierflow sweep`.
-    Sweep,
-    /// One finished point of a sweep (`points/NNNN/`).
-    Point,
-    /// `tierflow compare`.
-    Compare,
-    /// `tierflow sensitivity`.
-    Sensitivity,
-    /// `tierflow calibrate`.
-    Calibration,
-}
 
 /// The marker's contents.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -498,8 +484,8 @@ pub struct Staging {
 
 impl Staging {
     /// Draws the folder's charts from the tables already written into `charts/`.
-    pub fn draw_charts(&self, opts: &crate::chart::ChartOptions) -> Result<()> {
-        for (name, bytes) in crate::chart::render_folder(&self.tmp, opts)? {
+    pub fn draw_charts(&self, render: impl FnOnce(&Path) -> Result<Vec<Rendered>>) -> Result<()> {
+        for (name, bytes) in render(&self.tmp)? {
             self.write(&format!("{CHARTS}/{name}"), &bytes)?;
         }
         Ok(())
@@ -542,7 +528,7 @@ impl Drop for Staging {
 /// tierflow wrote, under its lock, and its marker then lists the new charts.
 pub fn redraw_charts(
     dir: &Path,
-    opts: &crate::chart::ChartOptions,
+    render: impl FnOnce(&Path) -> Result<Vec<Rendered>>,
     cancel: &AtomicBool,
 ) -> Result<Vec<PathBuf>> {
     let meta = std::fs::symlink_metadata(dir).map_err(io_error("cannot read", dir))?;
@@ -562,7 +548,7 @@ pub fn redraw_charts(
         );
     }
     let _claim = Claim::new(dir, true, &[])?;
-    replace_charts(dir, opts, cancel)
+    replace_charts(dir, render, cancel)
 }
 
 /// Draws the charts of `dir`, an existing results folder this command holds (a sweep built in
@@ -570,10 +556,10 @@ pub fn redraw_charts(
 /// one is written, and not at all if `cancel` is set. The marker then lists the new charts.
 pub fn replace_charts(
     dir: &Path,
-    opts: &crate::chart::ChartOptions,
+    render: impl FnOnce(&Path) -> Result<Vec<Rendered>>,
     cancel: &AtomicBool,
 ) -> Result<Vec<PathBuf>> {
-    let files = crate::chart::render_folder(dir, opts)?;
+    let files = render(dir)?;
     let charts = dir.join(CHARTS);
     let tmp = dir.join(format!(".{CHARTS}{TMP_INFIX}{}", std::process::id()));
     let written = (|| -> Result<Vec<PathBuf>> {
@@ -602,4 +588,59 @@ pub fn replace_charts(
     updated.tierflow_version = marker.tierflow_version;
     updated.write(dir)?;
     Ok(written)
+}
+
+/// Creates (or reopens) a results folder built in place, with its `subfolders` and `files`
+/// (each written atomically), then marks it as tierflow's `kind`, listing them (a sweep:
+/// resumable, so it is not staged).
+pub fn open_in_place(
+    dir: &Path,
+    kind: FolderKind,
+    subfolders: &[&str],
+    files: &[(&str, &[u8])],
+) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(io_error("cannot create folder", dir))?;
+    for sub in subfolders {
+        std::fs::create_dir_all(dir.join(sub)).map_err(io_error("cannot create folder", dir))?;
+    }
+    for (name, bytes) in files {
+        super::write_atomic(&dir.join(name), bytes)?;
+    }
+    Marker::listing(kind, dir, subfolders)?.write(dir)
+}
+
+/// Writes `files` as the folder `parent/name` of `kind`, whole or not at all: into a temporary
+/// sibling, marked, then renamed over any previous folder of that name (a sweep's point).
+pub fn write_folder_whole(
+    parent: &Path,
+    name: &str,
+    kind: FolderKind,
+    files: &[(&str, &[u8])],
+) -> Result<()> {
+    let dest = parent.join(name);
+    let tmp = parent.join(format!(".{name}{TMP_INFIX}{}", std::process::id()));
+    let written = (|| -> Result<()> {
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(io_error("cannot write", &dest))?;
+        for (file, bytes) in files {
+            super::write_atomic(&tmp.join(file), bytes)?;
+        }
+        Marker::listing(kind, &tmp, &[])?.write(&tmp)?;
+        if std::fs::symlink_metadata(&dest).is_ok() {
+            std::fs::remove_dir_all(&dest).map_err(io_error("cannot replace", &dest))?;
+        }
+        std::fs::rename(&tmp, &dest).map_err(io_error("cannot write", &dest))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    written
+}
+
+/// Removes a folder tierflow wrote (refused, naming why, if it is not tierflow's).
+pub fn remove_owned(dir: &Path, what: &str) -> Result<()> {
+    if let Some(why) = not_owned(dir) {
+        bail!("{why}; remove it or choose another --out");
+    }
+    std::fs::remove_dir_all(dir).map_err(io_error(what, dir))
 }

@@ -6,6 +6,8 @@
 //! is complete, and only if tierflow wrote it ([`folder`] states the rule).
 
 pub mod folder;
+pub mod layout;
+pub mod read;
 pub mod report;
 pub mod tables;
 pub mod terminal;

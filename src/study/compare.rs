@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{RowName, RunOptions, band_of, by_name, paired_difference, run_points};
 use crate::catalog;
-use crate::chart::read;
 use crate::metrics::bands::Band;
 use crate::monte_carlo::Prepared;
 use crate::output::FolderKind;
+use crate::output::layout;
+use crate::output::read::{self, RunManifest};
 use crate::output::tables::num;
 use crate::output::terminal::{fmt_change, fmt_value};
 use crate::scenario;
@@ -70,14 +71,6 @@ struct CompareJson {
     table_year: i32,
 }
 
-#[derive(Deserialize)]
-struct RunManifest {
-    scenario: String,
-    seed: u64,
-    replications_run: Vec<u32>,
-    overrides: Vec<String>,
-}
-
 /// The `--set` overrides that change the model (seed and replications are checked apart).
 fn model_overrides(overrides: &[String]) -> Vec<String> {
     overrides
@@ -122,12 +115,13 @@ pub fn compare(
         .iter()
         .map(|p| {
             if p.is_dir() {
-                let m: RunManifest = read::json(&p.join("manifest.json")).with_context(|| {
-                    format!(
-                        "`{}` is a folder but not the results of `tierflow run`",
-                        p.display()
-                    )
-                })?;
+                let m: RunManifest =
+                    read::json(&p.join(layout::MANIFEST_JSON)).with_context(|| {
+                        format!(
+                            "`{}` is a folder but not the results of `tierflow run`",
+                            p.display()
+                        )
+                    })?;
                 Ok(Input::Folder(p.clone(), m))
             } else {
                 Ok(Input::File(p.clone()))
@@ -247,7 +241,7 @@ pub fn compare(
     }
 
     let staging = claim.stage()?;
-    staging.write("compare.csv", &compare_csv(&names, &rows))?;
+    staging.write(layout::COMPARE_CSV, &compare_csv(&names, &rows))?;
     staging.write("compare.md", table.as_bytes())?;
     let json = CompareJson {
         tierflow_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -259,11 +253,11 @@ pub fn compare(
         table_year,
     };
     staging.write(
-        "compare.json",
+        layout::COMPARE_JSON,
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
     if let Some(opts) = &s.options.charts {
-        staging.draw_charts(opts)?;
+        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
     }
     let dir = staging.commit(FolderKind::Compare, cancel)?;
     Ok(CompareOutcome { dir, table })
@@ -279,7 +273,7 @@ fn input_stem(input: &Input) -> String {
 
 /// A run folder's replications.csv by row name, positions following `reps`.
 fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
-    let all: Vec<read::ReplicationRow> = read::csv_rows(&dir.join("replications.csv"))?;
+    let all: Vec<read::ReplicationRow> = read::csv_rows(&dir.join(layout::REPLICATIONS_CSV))?;
     let mut rows = Rows::new();
     for r in all {
         if let Some(k) = reps.iter().position(|&x| x == r.replication) {
@@ -292,7 +286,7 @@ fn read_folder(dir: &Path, reps: &[u32]) -> Result<Rows> {
     if rows.is_empty() {
         anyhow::bail!(
             "`{}` holds no replications",
-            dir.join("replications.csv").display()
+            dir.join(layout::REPLICATIONS_CSV).display()
         );
     }
     Ok(rows)

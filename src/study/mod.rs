@@ -68,7 +68,11 @@ impl RunOptions {
     /// Draws the charts of results folder `dir`, held by this command, if charts are wanted.
     pub fn draw_charts(&self, dir: &std::path::Path, cancel: &AtomicBool) -> Result<()> {
         if let Some(opts) = &self.charts {
-            crate::output::folder::replace_charts(dir, opts, cancel)?;
+            crate::output::folder::replace_charts(
+                dir,
+                |d| crate::chart::render_folder(d, opts),
+                cancel,
+            )?;
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use super::RunOptions;
 use crate::metrics::{self, bands, targets};
 use crate::monte_carlo::{Job, Prepared, jobs, run_jobs};
+use crate::output::layout;
 use crate::output::report::{self, KeyMetric, Manifest};
 use crate::output::{FolderKind, tables, terminal};
 use crate::scenario;
@@ -94,9 +95,9 @@ pub fn run(
         })
         .collect();
 
-    staging.write("metrics.csv", &tables::metrics_csv(model, &band_rows))?;
+    staging.write(layout::METRICS_CSV, &tables::metrics_csv(model, &band_rows))?;
     staging.write(
-        "replications.csv",
+        layout::REPLICATIONS_CSV,
         &tables::replications_csv(model, &reps, &values),
     )?;
     if !prepared.uncertain().is_empty() {
@@ -104,7 +105,7 @@ pub fn run(
             .iter()
             .map(|&k| prepared.draws(k).map(|d| (k, d)))
             .collect::<Result<Vec<_>, _>>()?;
-        staging.write("parameter_draws.csv", &tables::draws_csv(&draws))?;
+        staging.write(layout::PARAMETER_DRAWS_CSV, &tables::draws_csv(&draws))?;
     }
     if model.run.monthly_outputs {
         let monthly: Vec<_> = results
@@ -112,12 +113,12 @@ pub fn run(
             .map(|r| metrics::monthly_metric_values(model, r))
             .collect();
         staging.write(
-            "metrics_monthly.csv",
+            layout::METRICS_MONTHLY_CSV,
             &tables::monthly_metrics_csv(model, &bands::summarise_monthly(&monthly)),
         )?;
     }
     staging.write(
-        "summary.json",
+        layout::SUMMARY_JSON,
         &report::summary_json(&model.name, reps.len(), &judged, key),
     )?;
     let resolved = sc.tree_with_distributions();
@@ -142,15 +143,15 @@ pub fn run(
         resolved_scenario: &resolved,
         uncertain_parameters: report::uncertainty_json(&sc.uncertain, s.options.fix_parameters),
     };
-    staging.write("manifest.json", &report::manifest_json(&manifest))?;
+    staging.write(layout::MANIFEST_JSON, &report::manifest_json(&manifest))?;
     staging.write(
-        "scenario.resolved.toml",
+        layout::RESOLVED_SCENARIO_TOML,
         toml::to_string_pretty(&resolved)
             .context("cannot write the resolved scenario")?
             .as_bytes(),
     )?;
     if let Some(opts) = &charts {
-        staging.draw_charts(opts)?;
+        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
     }
     let dest = staging.commit(FolderKind::Run, cancel)?;
 

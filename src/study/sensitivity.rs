@@ -14,6 +14,7 @@ use crate::catalog;
 use crate::metrics::Breakdown;
 use crate::metrics::bands::Band;
 use crate::monte_carlo::Prepared;
+use crate::output::layout;
 use crate::output::{FolderKind, terminal};
 use crate::scenario::paths::{Param, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
@@ -337,7 +338,7 @@ pub fn sensitivity(
 
     let staging = claim.stage()?;
     staging.write(
-        "sensitivity.csv",
+        layout::SENSITIVITY_CSV,
         &w.into_inner().expect("writing to memory cannot fail"),
     )?;
     let json = SensitivityJson {
@@ -353,11 +354,11 @@ pub fn sensitivity(
         skipped_zero_valued: &skipped,
     };
     staging.write(
-        "sensitivity.json",
+        layout::SENSITIVITY_JSON,
         &serde_json::to_vec_pretty(&json).expect("serialises"),
     )?;
     if let Some(opts) = &s.options.charts {
-        staging.draw_charts(opts)?;
+        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
     }
     let dir = staging.commit(FolderKind::Sensitivity, cancel)?;
     Ok(SensitivityOutcome { dir, table })

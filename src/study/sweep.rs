@@ -15,15 +15,16 @@ use serde::{Deserialize, Serialize};
 use super::grid::{self, Vary};
 use super::{Interrupted, PointValues, RunOptions, run_points};
 use crate::catalog;
-use crate::chart::read;
 use crate::metrics::bands::{self, Band, RowKey};
 use crate::metrics::targets::{self, TargetResult};
 use crate::metrics::{Breakdown, MetricValue};
 use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
 use crate::output::folder::{self, Claim, FolderKind, Marker};
+use crate::output::layout;
+use crate::output::read;
 use crate::output::tables::num;
-use crate::output::{self, io_error, tables};
+use crate::output::{self, tables};
 use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
@@ -196,7 +197,7 @@ pub fn sweep(
         Ok(r) => r,
         Err(RunError::Cancelled) => {
             let done = (0..points.len())
-                .filter(|&i| point_dir(dir, i).join("point.json").is_file())
+                .filter(|&i| point_dir(dir, i).join(layout::POINT_JSON).is_file())
                 .count();
             return Err(Interrupted(format!(
                 "interrupted: {done} of {} points are finished and kept in `{}`; rerun the same command to run the rest",
@@ -222,9 +223,9 @@ pub fn sweep(
         .zip(&results)
         .map(|((p, values), res)| PointSummary::of(values, p.plan.base(), res))
         .collect();
-    output::write_atomic(&dir.join("sweep.csv"), &sweep_csv(&paths, &summaries))?;
+    output::write_atomic(&dir.join(layout::SWEEP_CSV), &sweep_csv(&paths, &summaries))?;
     output::write_atomic(
-        &dir.join("sweep_targets.csv"),
+        &dir.join(layout::SWEEP_TARGETS_CSV),
         &targets_csv(&paths, &summaries),
     )?;
     let charts = s.options.draw_charts(dir, cancel);
@@ -261,7 +262,7 @@ fn point_error(paths: &[String], values: &[String], e: impl std::fmt::Display) -
 }
 
 fn point_dir(dir: &Path, i: usize) -> PathBuf {
-    dir.join("points").join(format!("{i:04}"))
+    dir.join(layout::POINTS).join(format!("{i:04}"))
 }
 
 fn write_sweep_json(dir: &Path, spec: &SweepSpec, complete: bool) -> Result<()> {
@@ -270,7 +271,7 @@ fn write_sweep_json(dir: &Path, spec: &SweepSpec, complete: bool) -> Result<()> 
         complete,
     };
     output::write_atomic(
-        &dir.join("sweep.json"),
+        &dir.join(layout::SWEEP_JSON),
         &serde_json::to_vec_pretty(&json).expect("sweep.json serialises"),
     )
 }
@@ -290,7 +291,7 @@ const PENDING_SUFFIX: &str = ".tierflow-pending";
 fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathBuf, bool)> {
     let dest = claim.path();
     let same = |dir: &Path| {
-        read::json::<SweepJson>(&dir.join("sweep.json")).is_ok_and(|j| j.spec == *spec)
+        read::json::<SweepJson>(&dir.join(layout::SWEEP_JSON)).is_ok_and(|j| j.spec == *spec)
     };
     let has_content = dest.read_dir().is_ok_and(|mut d| d.next().is_some());
     if !has_content || same(dest) {
@@ -305,11 +306,7 @@ fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathB
     }
     let pending = claim.sibling(PENDING_SUFFIX);
     if std::fs::symlink_metadata(&pending).is_ok() && !same(&pending) {
-        if let Some(why) = folder::not_owned(&pending) {
-            anyhow::bail!("{why}; remove it or choose another --out");
-        }
-        std::fs::remove_dir_all(&pending)
-            .map_err(io_error("cannot remove the unfinished sweep", &pending))?;
+        folder::remove_owned(&pending, "cannot remove the unfinished sweep")?;
     }
     start_folder(&pending, spec)?;
     Ok((pending, false))
@@ -317,9 +314,17 @@ fn prepare_folder(claim: &Claim, spec: &SweepSpec, force: bool) -> Result<(PathB
 
 /// Creates (or reopens) a sweep folder marked as tierflow's and not yet complete.
 fn start_folder(dir: &Path, spec: &SweepSpec) -> Result<()> {
-    std::fs::create_dir_all(dir.join("points")).map_err(io_error("cannot create folder", dir))?;
-    write_sweep_json(dir, spec, false)?;
-    Marker::listing(FolderKind::Sweep, dir, &["points"])?.write(dir)
+    let json = SweepJson {
+        spec: spec.clone(),
+        complete: false,
+    };
+    let json = serde_json::to_vec_pretty(&json).expect("sweep.json serialises");
+    folder::open_in_place(
+        dir,
+        FolderKind::Sweep,
+        &[layout::POINTS],
+        &[(layout::SWEEP_JSON, &json)],
+    )
 }
 
 fn save_point(
@@ -331,42 +336,24 @@ fn save_point(
     model: &Model,
     results: &PointValues,
 ) -> Result<()> {
-    let dest = point_dir(dir, i);
-    let tmp = dir.join("points").join(format!(
-        ".{i:04}{}{}",
-        folder::TMP_INFIX,
-        std::process::id()
-    ));
-    let written = (|| -> Result<()> {
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir(&tmp).map_err(io_error("cannot write", &dest))?;
-        let csv = tables::replications_csv(model, reps, results);
-        let json = PointJson {
-            values: values.to_vec(),
-            replications: reps.to_vec(),
-            seed,
-            checksums: [(REPLICATIONS_CSV.to_string(), Checksum::of(&csv))].into(),
-        };
-        output::write_atomic(&tmp.join(REPLICATIONS_CSV), &csv)?;
-        output::write_atomic(
-            &tmp.join("point.json"),
-            &serde_json::to_vec_pretty(&json).expect("point.json serialises"),
-        )?;
-        Marker::listing(FolderKind::Point, &tmp, &[])?.write(&tmp)?;
-        // A point folder that failed verification is replaced.
-        if std::fs::symlink_metadata(&dest).is_ok() {
-            std::fs::remove_dir_all(&dest).map_err(io_error("cannot replace", &dest))?;
-        }
-        std::fs::rename(&tmp, &dest).map_err(io_error("cannot write", &dest))
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    written
+    let csv = tables::replications_csv(model, reps, results);
+    let json = PointJson {
+        values: values.to_vec(),
+        replications: reps.to_vec(),
+        seed,
+        checksums: [(layout::REPLICATIONS_CSV.to_string(), Checksum::of(&csv))].into(),
+    };
+    let json = serde_json::to_vec_pretty(&json).expect("point.json serialises");
+    folder::write_folder_whole(
+        &dir.join(layout::POINTS),
+        &format!("{i:04}"),
+        FolderKind::Point,
+        &[
+            (layout::REPLICATIONS_CSV, &csv),
+            (layout::POINT_JSON, &json),
+        ],
+    )
 }
-
-/// The file holding a point's values.
-const REPLICATIONS_CSV: &str = "replications.csv";
 
 /// Size and SHA-256 of a file, to tell a complete point file from a truncated or edited one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -399,11 +386,11 @@ fn load_point(
     if folder::not_owned(&pd).is_some() || Marker::read(&pd)?.kind != FolderKind::Point {
         return None;
     }
-    let json: PointJson = read::json(&pd.join("point.json")).ok()?;
+    let json: PointJson = read::json(&pd.join(layout::POINT_JSON)).ok()?;
     if json.values != values
         || json.replications != reps
         || json.seed != spec.seed
-        || !json.checksums.contains_key(REPLICATIONS_CSV)
+        || !json.checksums.contains_key(layout::REPLICATIONS_CSV)
     {
         return None;
     }
@@ -413,7 +400,8 @@ fn load_point(
             return None;
         }
     }
-    let rows: Vec<read::ReplicationRow> = read::csv_rows(&pd.join("replications.csv")).ok()?;
+    let rows: Vec<read::ReplicationRow> =
+        read::csv_rows(&pd.join(layout::REPLICATIONS_CSV)).ok()?;
     let mut out: PointValues = vec![Vec::new(); reps.len()];
     for r in rows {
         let k = reps.iter().position(|&x| x == r.replication)?;

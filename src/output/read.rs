@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::layout;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -115,7 +116,7 @@ pub fn targets(dir: &Path) -> Result<Vec<TargetRow>> {
     struct Summary {
         targets: Vec<TargetRow>,
     }
-    let path = dir.join("summary.json");
+    let path = dir.join(layout::SUMMARY_JSON);
     if !path.is_file() {
         return Ok(Vec::new());
     }
@@ -144,11 +145,25 @@ pub fn scenario_name(dir: &Path) -> String {
     struct Summary {
         scenario: String,
     }
-    json::<Summary>(&dir.join("summary.json")).map_or_else(
+    json::<Summary>(&dir.join(layout::SUMMARY_JSON)).map_or_else(
         |_| {
             dir.file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().to_string())
         },
         |s| s.scenario,
     )
+}
+
+/// The part of a run's manifest.json that pairing runs needs (written by
+/// [`super::report::Manifest`]; the same field names, read back).
+#[derive(Clone, Debug, Deserialize)]
+pub struct RunManifest {
+    /// Scenario name.
+    pub scenario: String,
+    /// Base seed.
+    pub seed: u64,
+    /// Replication indices run.
+    pub replications_run: Vec<u32>,
+    /// `--set` overrides.
+    pub overrides: Vec<String>,
 }
