@@ -130,26 +130,27 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         seed,
     };
     let best = outcome.best();
-    let staging = claim.stage()?;
-    staging.write(layout::FIT_CSV, &report::fit_csv(&cal, best)?)?;
-    staging.write(layout::TRACE_CSV, &report::trace_csv(&cal, &outcome.trace)?)?;
-    staging.write(
-        layout::CALIBRATED_TOML,
-        report::calibrated_toml(&cal, &outcome, &settings).as_bytes(),
-    )?;
-    staging.write(
-        layout::CALIBRATION_JSON,
-        &report::calibration_json(&cal, &outcome, &settings)?,
-    )?;
-    if let Some(opts) = &options.charts {
-        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
-    }
     // An interrupted calibration still writes its best point (marked so); a second Ctrl-C
     // exits at once, leaving only a temporary folder the next command removes.
     let interrupted = outcome.stop == Stop::Interrupted;
     let never = AtomicBool::new(false);
-    let dir = staging.commit(
+    let files = vec![
+        (layout::FIT_CSV, report::fit_csv(&cal, best)?),
+        (layout::TRACE_CSV, report::trace_csv(&cal, &outcome.trace)?),
+        (
+            layout::CALIBRATED_TOML,
+            report::calibrated_toml(&cal, &outcome, &settings).into_bytes(),
+        ),
+        (
+            layout::CALIBRATION_JSON,
+            report::calibration_json(&cal, &outcome, &settings)?,
+        ),
+    ];
+    let dir = crate::study::finish(
+        claim,
         FolderKind::Calibration,
+        files,
+        options.charts.as_ref(),
         if interrupted {
             &never
         } else {

@@ -35,6 +35,8 @@ pub const POINT_JSON: &str = "point.json";
 pub const COMPARE_CSV: &str = "compare.csv";
 /// What was compared.
 pub const COMPARE_JSON: &str = "compare.json";
+/// The comparison table as the terminal shows it.
+pub const COMPARE_MD: &str = "compare.md";
 /// Each moved parameter's effect (the tornado's rows).
 pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 /// What a sensitivity analysis moved.

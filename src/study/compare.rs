@@ -240,9 +240,6 @@ pub fn compare(
         }
     }
 
-    let staging = claim.stage()?;
-    staging.write(layout::COMPARE_CSV, &compare_csv(&names, &rows))?;
-    staging.write("compare.md", table.as_bytes())?;
     let json = CompareJson {
         tierflow_version: env!("CARGO_PKG_VERSION").to_string(),
         scenarios: names.clone(),
@@ -252,14 +249,21 @@ pub fn compare(
         chart_metrics: metrics,
         table_year,
     };
-    staging.write(
-        layout::COMPARE_JSON,
-        &serde_json::to_vec_pretty(&json).expect("serialises"),
+    let files = vec![
+        (layout::COMPARE_CSV, compare_csv(&names, &rows)),
+        (layout::COMPARE_MD, table.clone().into_bytes()),
+        (
+            layout::COMPARE_JSON,
+            serde_json::to_vec_pretty(&json).expect("serialises"),
+        ),
+    ];
+    let dir = super::finish(
+        claim,
+        FolderKind::Compare,
+        files,
+        s.options.charts.as_ref(),
+        cancel,
     )?;
-    if let Some(opts) = &s.options.charts {
-        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
-    }
-    let dir = staging.commit(FolderKind::Compare, cancel)?;
     Ok(CompareOutcome { dir, table })
 }
 

@@ -78,6 +78,26 @@ impl RunOptions {
     }
 }
 
+/// The end every command that writes a results folder shares: its files written into a staged
+/// folder, its charts drawn from those files (when `charts` is set), and the folder committed
+/// whole as `kind` unless `cancel` was set. Returns the folder.
+pub fn finish(
+    claim: crate::output::Claim,
+    kind: crate::output::FolderKind,
+    files: Vec<(&str, Vec<u8>)>,
+    charts: Option<&ChartOptions>,
+    cancel: &AtomicBool,
+) -> Result<PathBuf> {
+    let staging = claim.stage()?;
+    for (name, bytes) in &files {
+        staging.write(name, bytes)?;
+    }
+    if let Some(opts) = charts {
+        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
+    }
+    staging.commit(kind, cancel)
+}
+
 /// A study stopped by Ctrl-C or SIGTERM; the message says what was kept.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -64,7 +64,7 @@ pub fn run(
         None => model.name.clone(),
     };
     let inputs: Vec<PathBuf> = sc.files.iter().map(|f| f.path.clone()).collect();
-    let staging = s.options.claim(&default_name, &inputs)?.stage()?;
+    let claim = s.options.claim(&default_name, &inputs)?;
     let threads = s.options.threads;
 
     let started = Instant::now();
@@ -95,32 +95,32 @@ pub fn run(
         })
         .collect();
 
-    staging.write(layout::METRICS_CSV, &tables::metrics_csv(model, &band_rows))?;
-    staging.write(
+    let mut files = vec![(layout::METRICS_CSV, tables::metrics_csv(model, &band_rows))];
+    files.push((
         layout::REPLICATIONS_CSV,
-        &tables::replications_csv(model, &reps, &values),
-    )?;
+        tables::replications_csv(model, &reps, &values),
+    ));
     if !prepared.uncertain().is_empty() {
         let draws = reps
             .iter()
             .map(|&k| prepared.draws(k).map(|d| (k, d)))
             .collect::<Result<Vec<_>, _>>()?;
-        staging.write(layout::PARAMETER_DRAWS_CSV, &tables::draws_csv(&draws))?;
+        files.push((layout::PARAMETER_DRAWS_CSV, tables::draws_csv(&draws)));
     }
     if model.run.monthly_outputs {
         let monthly: Vec<_> = results
             .iter()
             .map(|r| metrics::monthly_metric_values(model, r))
             .collect();
-        staging.write(
+        files.push((
             layout::METRICS_MONTHLY_CSV,
-            &tables::monthly_metrics_csv(model, &bands::summarise_monthly(&monthly)),
-        )?;
+            tables::monthly_metrics_csv(model, &bands::summarise_monthly(&monthly)),
+        ));
     }
-    staging.write(
+    files.push((
         layout::SUMMARY_JSON,
-        &report::summary_json(&model.name, reps.len(), &judged, key),
-    )?;
+        report::summary_json(&model.name, reps.len(), &judged, key),
+    ));
     let resolved = sc.tree_with_distributions();
     let manifest = Manifest {
         tierflow_version: env!("CARGO_PKG_VERSION"),
@@ -143,17 +143,14 @@ pub fn run(
         resolved_scenario: &resolved,
         uncertain_parameters: report::uncertainty_json(&sc.uncertain, s.options.fix_parameters),
     };
-    staging.write(layout::MANIFEST_JSON, &report::manifest_json(&manifest))?;
-    staging.write(
+    files.push((layout::MANIFEST_JSON, report::manifest_json(&manifest)));
+    files.push((
         layout::RESOLVED_SCENARIO_TOML,
         toml::to_string_pretty(&resolved)
             .context("cannot write the resolved scenario")?
-            .as_bytes(),
-    )?;
-    if let Some(opts) = &charts {
-        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
-    }
-    let dest = staging.commit(FolderKind::Run, cancel)?;
+            .into_bytes(),
+    ));
+    let dest = super::finish(claim, FolderKind::Run, files, charts.as_ref(), cancel)?;
 
     let episodes: u64 = results
         .iter()

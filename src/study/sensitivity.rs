@@ -336,11 +336,6 @@ pub fn sensitivity(
         ));
     }
 
-    let staging = claim.stage()?;
-    staging.write(
-        layout::SENSITIVITY_CSV,
-        &w.into_inner().expect("writing to memory cannot fail"),
-    )?;
     let json = SensitivityJson {
         tierflow_version: env!("CARGO_PKG_VERSION"),
         scenario: &model.name,
@@ -353,13 +348,22 @@ pub fn sensitivity(
         parameters: &moved,
         skipped_zero_valued: &skipped,
     };
-    staging.write(
-        layout::SENSITIVITY_JSON,
-        &serde_json::to_vec_pretty(&json).expect("serialises"),
+    let files = vec![
+        (
+            layout::SENSITIVITY_CSV,
+            w.into_inner().expect("writing to memory cannot fail"),
+        ),
+        (
+            layout::SENSITIVITY_JSON,
+            serde_json::to_vec_pretty(&json).expect("serialises"),
+        ),
+    ];
+    let dir = super::finish(
+        claim,
+        FolderKind::Sensitivity,
+        files,
+        s.options.charts.as_ref(),
+        cancel,
     )?;
-    if let Some(opts) = &s.options.charts {
-        staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
-    }
-    let dir = staging.commit(FolderKind::Sensitivity, cancel)?;
     Ok(SensitivityOutcome { dir, table })
 }
