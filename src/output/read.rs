@@ -1,4 +1,5 @@
-//! Reading a results folder back: the tables charts are drawn from and `compare` pairs.
+//! The rows of a results folder's tables, written by `tables.rs` and read back here by charts,
+//! comparisons and sweeps: one type per table for both directions.
 
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// A row of metrics.csv.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct BandRow {
     /// Calendar year.
     pub year: i32,
@@ -54,7 +55,7 @@ pub struct TargetRow {
 }
 
 /// A row of replications.csv.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ReplicationRow {
     /// Replication index.
     pub replication: u32,
@@ -72,6 +73,69 @@ pub struct ReplicationRow {
     pub signing: String,
     /// Value in that replication.
     pub value: f64,
+}
+
+impl BandRow {
+    /// metrics.csv's header, in the fields' order.
+    pub const HEADER: [&str; 11] = [
+        "year",
+        "metric",
+        "tier",
+        "group",
+        "condition",
+        "signing",
+        "mean",
+        "sd",
+        "p5",
+        "p50",
+        "p95",
+    ];
+
+    /// The row as metrics.csv writes it (numbers as the shortest decimal that reads back).
+    pub fn record(&self) -> [String; 11] {
+        let n = super::tables::num;
+        [
+            self.year.to_string(),
+            self.metric.clone(),
+            self.tier.clone(),
+            self.group.clone(),
+            self.condition.clone(),
+            self.signing.clone(),
+            n(self.mean),
+            n(self.sd),
+            n(self.p5),
+            n(self.p50),
+            n(self.p95),
+        ]
+    }
+}
+
+impl ReplicationRow {
+    /// replications.csv's header, in the fields' order.
+    pub const HEADER: [&str; 8] = [
+        "replication",
+        "year",
+        "metric",
+        "tier",
+        "group",
+        "condition",
+        "signing",
+        "value",
+    ];
+
+    /// The row as replications.csv writes it.
+    pub fn record(&self) -> [String; 8] {
+        [
+            self.replication.to_string(),
+            self.year.to_string(),
+            self.metric.clone(),
+            self.tier.clone(),
+            self.group.clone(),
+            self.condition.clone(),
+            self.signing.clone(),
+            super::tables::num(self.value),
+        ]
+    }
 }
 
 macro_rules! breakdown_key {

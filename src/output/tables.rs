@@ -7,6 +7,8 @@ use crate::metrics::MetricValue;
 use crate::metrics::bands::{Band, MonthKey, RowKey};
 use crate::model::Model;
 
+use super::read::{BandRow, ReplicationRow};
+
 /// A number as CSV files write it: the shortest decimal that reads back exactly.
 pub fn num(x: f64) -> String {
     format!("{x}")
@@ -38,10 +40,30 @@ pub fn row_labels(model: &Model, (year, metric, key): &RowKey) -> Vec<String> {
     row
 }
 
-/// metrics.csv: `year,metric,tier,group,condition,signing,mean,sd,p5,p50,p95`.
+/// metrics.csv: one [`BandRow`] per year, metric and breakdown.
 pub fn metrics_csv(model: &Model, bands: &BTreeMap<RowKey, Band>) -> Vec<u8> {
-    let rows = bands.iter().map(|(k, b)| (row_labels(model, k), *b));
-    bands_csv(&ROW_COLUMNS, rows)
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(BandRow::HEADER)
+        .expect("writing to memory cannot fail");
+    for ((year, metric, key), b) in bands {
+        let [tier, group, condition, signing] = key.columns(model);
+        let row = BandRow {
+            year: *year,
+            metric: METRICS[*metric].name.to_string(),
+            tier,
+            group,
+            condition,
+            signing,
+            mean: b.mean,
+            sd: b.sd,
+            p5: b.p5,
+            p50: b.p50,
+            p95: b.p95,
+        };
+        w.write_record(row.record())
+            .expect("writing to memory cannot fail");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
 }
 
 /// metrics_monthly.csv: `year,month,metric,tier,group,condition,signing,mean,sd,p5,p50,p95`
@@ -61,32 +83,30 @@ pub fn monthly_metrics_csv(model: &Model, bands: &BTreeMap<MonthKey, Band>) -> V
     bands_csv(&header, rows)
 }
 
-/// replications.csv: `replication,year,metric,tier,group,condition,signing,value`.
+/// replications.csv: one [`ReplicationRow`] per replication, year, metric and breakdown.
 pub fn replications_csv(
     model: &Model,
     replications: &[u32],
     values: &[Vec<MetricValue>],
 ) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["replication"];
-    header.extend(ROW_COLUMNS);
-    header.push("value");
-    w.write_record(&header)
+    w.write_record(ReplicationRow::HEADER)
         .expect("writing to memory cannot fail");
     for (r, vals) in replications.iter().zip(values) {
         for v in vals {
             let [tier, group, condition, signing] = v.breakdown.columns(model);
-            w.write_record([
-                r.to_string(),
-                v.year.to_string(),
-                METRICS[v.metric].name.to_string(),
+            let row = ReplicationRow {
+                replication: *r,
+                year: v.year,
+                metric: METRICS[v.metric].name.to_string(),
                 tier,
                 group,
                 condition,
                 signing,
-                num(v.value),
-            ])
-            .expect("writing to memory cannot fail");
+                value: v.value,
+            };
+            w.write_record(row.record())
+                .expect("writing to memory cannot fail");
         }
     }
     w.into_inner().expect("writing to memory cannot fail")
