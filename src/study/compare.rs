@@ -94,40 +94,7 @@ pub fn compare(
     cancel: &AtomicBool,
     bar: impl Fn(u64) -> indicatif::ProgressBar,
 ) -> Result<CompareOutcome> {
-    if !s.set.is_empty() && s.inputs.iter().all(|p| p.is_dir()) {
-        anyhow::bail!(
-            "--set applies to scenario files, and every input is a finished results folder"
-        );
-    }
-    if s.inputs.len() < 2 {
-        anyhow::bail!("compare needs at least two scenario files or results folders");
-    }
-    for m in &s.metrics {
-        if catalog::metric(m).is_none() {
-            let names = catalog::METRICS.iter().map(|m| m.name);
-            let hint = scenario::paths::suggest(m, names)
-                .map_or(String::new(), |x| format!("; did you mean `{x}`?"));
-            anyhow::bail!("--metrics: `{m}` is not a tierflow metric{hint}");
-        }
-    }
-    let inputs: Vec<Input> = s
-        .inputs
-        .iter()
-        .map(|p| {
-            if p.is_dir() {
-                let m: RunManifest =
-                    read::json(&p.join(layout::MANIFEST_JSON)).with_context(|| {
-                        format!(
-                            "`{}` is a folder but not the results of `tierflow run`",
-                            p.display()
-                        )
-                    })?;
-                Ok(Input::Folder(p.clone(), m))
-            } else {
-                Ok(Input::File(p.clone()))
-            }
-        })
-        .collect::<Result<_>>()?;
+    let inputs = read_inputs(s)?;
 
     // One seed and replication count for all, from the flags or the first input.
     let (seed, reps) = match &inputs[0] {
@@ -222,23 +189,7 @@ pub fn compare(
         );
     };
     let mut table = markdown(&names, &rows, &metrics, table_year);
-    // A finished run made with other overrides (a smaller sample, say) is still paired, but
-    // the reader should know the inputs differ by more than their scenario files.
-    if inputs.iter().any(|i| matches!(i, Input::File(_))) {
-        let here = model_overrides(&s.set);
-        for input in &inputs {
-            if let Input::Folder(p, m) = input
-                && model_overrides(&m.overrides) != here
-            {
-                table.push_str(&format!(
-                    "\nNote: `{}` was run with --set [{}]; the scenario files here with [{}].\n",
-                    p.display(),
-                    model_overrides(&m.overrides).join(", "),
-                    here.join(", ")
-                ));
-            }
-        }
-    }
+    table.push_str(&overrides_note(s, &inputs));
 
     let json = CompareJson {
         tierflow_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -381,4 +332,64 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
     }
     out.push_str("\nMean [5th, 95th percentile] over paired replications; differences are taken replication by replication.\n");
     out
+}
+
+/// Checks the command's inputs and reads each: a scenario file, or a finished run's folder with
+/// its manifest.
+fn read_inputs(s: &CompareSettings) -> Result<Vec<Input>> {
+    if !s.set.is_empty() && s.inputs.iter().all(|p| p.is_dir()) {
+        anyhow::bail!(
+            "--set applies to scenario files, and every input is a finished results folder"
+        );
+    }
+    if s.inputs.len() < 2 {
+        anyhow::bail!("compare needs at least two scenario files or results folders");
+    }
+    for m in &s.metrics {
+        if catalog::metric(m).is_none() {
+            let names = catalog::METRICS.iter().map(|m| m.name);
+            let hint = scenario::paths::suggest(m, names)
+                .map_or(String::new(), |x| format!("; did you mean `{x}`?"));
+            anyhow::bail!("--metrics: `{m}` is not a tierflow metric{hint}");
+        }
+    }
+    s.inputs
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                let m: RunManifest =
+                    read::json(&p.join(layout::MANIFEST_JSON)).with_context(|| {
+                        format!(
+                            "`{}` is a folder but not the results of `tierflow run`",
+                            p.display()
+                        )
+                    })?;
+                Ok(Input::Folder(p.clone(), m))
+            } else {
+                Ok(Input::File(p.clone()))
+            }
+        })
+        .collect::<Result<_>>()
+}
+
+/// A note for each finished run made with other `--set` overrides than the scenario files here
+/// (still paired, but the reader should know the inputs differ by more than their files).
+fn overrides_note(s: &CompareSettings, inputs: &[Input]) -> String {
+    let mut text = String::new();
+    if inputs.iter().any(|i| matches!(i, Input::File(_))) {
+        let here = model_overrides(&s.set);
+        for input in inputs {
+            if let Input::Folder(p, m) = input
+                && model_overrides(&m.overrides) != here
+            {
+                text.push_str(&format!(
+                    "\nNote: `{}` was run with --set [{}]; the scenario files here with [{}].\n",
+                    p.display(),
+                    model_overrides(&m.overrides).join(", "),
+                    here.join(", ")
+                ));
+            }
+        }
+    }
+    text
 }

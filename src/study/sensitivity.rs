@@ -125,6 +125,135 @@ pub fn sensitivity(
         anyhow::bail!("--metric: `{}` is not a tierflow metric{hint}", s.metric);
     };
     let base_scenario = scenario::load(&s.scenario, &s.overrides)?;
+    let (moved, skipped) = choose_moves(s, &base_scenario)?;
+
+    let moved_paths: Vec<String> = moved.iter().map(|m| m.parameter.clone()).collect();
+    let timeline_note = base_scenario.timeline_note(&moved_paths);
+    let base = Prepared::new(base_scenario, s.options.fix_parameters)?;
+    let model = base.plan.base();
+    if Breakdown::parse(&s.tier, model).is_none() {
+        anyhow::bail!(
+            "--tier: `{}` is not `all`, a tier or a population group of this scenario",
+            s.tier
+        );
+    }
+    let first_year = model.run.start_year;
+    let last_year = first_year + model.run.years as i32 - 1;
+    let year = s.year.unwrap_or(last_year);
+    if !(first_year..=last_year).contains(&year) {
+        anyhow::bail!("--year: {year} is outside the run ({first_year}–{last_year})");
+    }
+    let points = prepare_points(s, &base, &moved)?;
+    let claim = s.options.claim(
+        &format!("{}-sensitivity", model.name),
+        &base.scenario_files(),
+    )?;
+    let reps: Vec<u32> = (0..model.run.replications).collect();
+    let refs: Vec<&Prepared> = points.iter().collect();
+    let ran = run_points(&refs, &reps, s.options.threads, cancel, bar, |_, _| Ok(()))?;
+    let key = (
+        year,
+        catalog::METRICS[metric_index].name.to_string(),
+        s.tier.clone(),
+    );
+    let series: Vec<Vec<(usize, f64)>> = ran
+        .iter()
+        .zip(&points)
+        .map(|(values, p)| {
+            by_name(p.plan.base(), values)
+                .remove(&key)
+                .unwrap_or_default()
+        })
+        .collect();
+    let Some(base_band) = band_of(&series[0]) else {
+        anyhow::bail!(
+            "`{}` ({}) is not defined in {year} in this scenario",
+            s.metric,
+            s.tier
+        );
+    };
+
+    // Paired effects of each move, largest swing first.
+    let mut effects: Vec<Effect> = moved
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| {
+            let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
+            Some((
+                m,
+                band_of(low)?,
+                band_of(high)?,
+                paired_difference(&series[0], low)?,
+                paired_difference(&series[0], high)?,
+            ))
+        })
+        .collect();
+    effects.sort_by(|a, b| swing(b).total_cmp(&swing(a)));
+
+    let unit = catalog::METRICS[metric_index].unit;
+    let (csv_bytes, lines) = effects_table(s, year, unit, &base_band, &effects);
+    let mut table = format!(
+        "{} ({}) in {year}: {} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
+        s.metric,
+        s.tier,
+        terminal::fmt_value(unit, base_band.mean),
+        if base.uncertain().is_empty() {
+            "at central values"
+        } else {
+            "mean over parameter draws (uncertain parameters are drawn at every point)"
+        },
+        s.range * 100.0
+    );
+    for l in &lines {
+        table.push_str(l);
+        table.push('\n');
+    }
+    if let Some(note) = timeline_note {
+        table.push_str(&note);
+        table.push('\n');
+    }
+    if !skipped.is_empty() {
+        table.push_str(&format!(
+            "skipped (zero central value): {}\n",
+            skipped.join(", ")
+        ));
+    }
+
+    let json = SensitivityJson {
+        tierflow_version: env!("CARGO_PKG_VERSION"),
+        scenario: &model.name,
+        metric: &s.metric,
+        tier: &s.tier,
+        year,
+        range: s.range,
+        seed: model.run.seed,
+        replications: model.run.replications,
+        parameters: &moved,
+        skipped_zero_valued: &skipped,
+    };
+    let files = vec![
+        (layout::SENSITIVITY_CSV, csv_bytes),
+        (
+            layout::SENSITIVITY_JSON,
+            serde_json::to_vec_pretty(&json).expect("serialises"),
+        ),
+    ];
+    let dir = super::finish(
+        claim,
+        FolderKind::Sensitivity,
+        files,
+        s.options.charts.as_ref(),
+        cancel,
+    )?;
+    Ok(SensitivityOutcome { dir, table })
+}
+
+/// The parameters to move (each with its low and high value) and those skipped because their
+/// central value is zero: `--params`, or every numeric model parameter.
+fn choose_moves(
+    s: &SensitivitySettings,
+    base_scenario: &scenario::Scenario,
+) -> Result<(Vec<Moved>, Vec<String>)> {
     let params = base_scenario.params();
     let known: Vec<String> = params.iter().map(|p| p.path.clone()).collect();
     let chosen = if s.params.is_empty() {
@@ -184,25 +313,17 @@ pub fn sensitivity(
             "no parameter to move (all chosen parameters are zero; a relative move of zero is no move)"
         );
     }
+    Ok((moved, skipped))
+}
 
-    let moved_paths: Vec<String> = moved.iter().map(|m| m.parameter.clone()).collect();
-    let timeline_note = base_scenario.timeline_note(&moved_paths);
-    let base = Prepared::new(base_scenario, s.options.fix_parameters)?;
-    let model = base.plan.base();
-    if Breakdown::parse(&s.tier, model).is_none() {
-        anyhow::bail!(
-            "--tier: `{}` is not `all`, a tier or a population group of this scenario",
-            s.tier
-        );
-    }
-    let first_year = model.run.start_year;
-    let last_year = first_year + model.run.years as i32 - 1;
-    let year = s.year.unwrap_or(last_year);
-    if !(first_year..=last_year).contains(&year) {
-        anyhow::bail!("--year: {year} is outside the run ({first_year}–{last_year})");
-    }
+/// The base and each move down and up, validated before anything runs.
+fn prepare_points(
+    s: &SensitivitySettings,
+    base: &Prepared,
+    moved: &[Moved],
+) -> Result<Vec<Prepared>> {
     let mut points = vec![base.clone()];
-    for m in &moved {
+    for m in moved {
         for v in [m.low_value, m.high_value] {
             let mut o = s.overrides.clone();
             o.push(format!("{}={v}", m.parameter));
@@ -216,59 +337,30 @@ pub fn sensitivity(
             points.push(p);
         }
     }
-    let claim = s.options.claim(
-        &format!("{}-sensitivity", model.name),
-        &base.scenario_files(),
-    )?;
-    let reps: Vec<u32> = (0..model.run.replications).collect();
-    let refs: Vec<&Prepared> = points.iter().collect();
-    let ran = run_points(&refs, &reps, s.options.threads, cancel, bar, |_, _| Ok(()))?;
-    let key = (
-        year,
-        catalog::METRICS[metric_index].name.to_string(),
-        s.tier.clone(),
-    );
-    let series: Vec<Vec<(usize, f64)>> = ran
-        .iter()
-        .zip(&points)
-        .map(|(values, p)| {
-            by_name(p.plan.base(), values)
-                .remove(&key)
-                .unwrap_or_default()
-        })
-        .collect();
-    let Some(base_band) = band_of(&series[0]) else {
-        anyhow::bail!(
-            "`{}` ({}) is not defined in {year} in this scenario",
-            s.metric,
-            s.tier
-        );
-    };
+    Ok(points)
+}
 
-    // Paired effects of each move, largest swing first.
-    let mut effects: Vec<(&Moved, Band, Band, Band, Band)> = moved
-        .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
-            let (low, high) = (&series[1 + 2 * i], &series[2 + 2 * i]);
-            Some((
-                m,
-                band_of(low)?,
-                band_of(high)?,
-                paired_difference(&series[0], low)?,
-                paired_difference(&series[0], high)?,
-            ))
-        })
-        .collect();
-    let swing = |e: &(&Moved, Band, Band, Band, Band)| (e.4.mean - e.3.mean).abs();
-    effects.sort_by(|a, b| swing(b).total_cmp(&swing(a)));
+/// One move's bands: the metric at low and high, and the paired effects of moving down and up.
+type Effect<'a> = (&'a Moved, Band, Band, Band, Band);
 
+/// |effect of high − effect of low|: the tornado's sort key.
+fn swing(e: &Effect) -> f64 {
+    (e.4.mean - e.3.mean).abs()
+}
+
+/// sensitivity.csv's bytes and the terminal table's lines, one per move.
+fn effects_table(
+    s: &SensitivitySettings,
+    year: i32,
+    unit: &str,
+    base_band: &Band,
+    effects: &[Effect],
+) -> (Vec<u8>, Vec<String>) {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS)
         .expect("writing to memory cannot fail");
-    let unit = catalog::METRICS[metric_index].unit;
     let mut lines = Vec::new();
-    for e in &effects {
+    for e in effects {
         let (m, lb, hb, le, he) = e;
         w.write_record([
             m.parameter.clone(),
@@ -309,61 +401,8 @@ pub fn sensitivity(
             change(he)
         ));
     }
-    let mut table = format!(
-        "{} ({}) in {year}: {} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
-        s.metric,
-        s.tier,
-        terminal::fmt_value(unit, base_band.mean),
-        if base.uncertain().is_empty() {
-            "at central values"
-        } else {
-            "mean over parameter draws (uncertain parameters are drawn at every point)"
-        },
-        s.range * 100.0
-    );
-    for l in &lines {
-        table.push_str(l);
-        table.push('\n');
-    }
-    if let Some(note) = timeline_note {
-        table.push_str(&note);
-        table.push('\n');
-    }
-    if !skipped.is_empty() {
-        table.push_str(&format!(
-            "skipped (zero central value): {}\n",
-            skipped.join(", ")
-        ));
-    }
-
-    let json = SensitivityJson {
-        tierflow_version: env!("CARGO_PKG_VERSION"),
-        scenario: &model.name,
-        metric: &s.metric,
-        tier: &s.tier,
-        year,
-        range: s.range,
-        seed: model.run.seed,
-        replications: model.run.replications,
-        parameters: &moved,
-        skipped_zero_valued: &skipped,
-    };
-    let files = vec![
-        (
-            layout::SENSITIVITY_CSV,
-            w.into_inner().expect("writing to memory cannot fail"),
-        ),
-        (
-            layout::SENSITIVITY_JSON,
-            serde_json::to_vec_pretty(&json).expect("serialises"),
-        ),
-    ];
-    let dir = super::finish(
-        claim,
-        FolderKind::Sensitivity,
-        files,
-        s.options.charts.as_ref(),
-        cancel,
-    )?;
-    Ok(SensitivityOutcome { dir, table })
+    (
+        w.into_inner().expect("writing to memory cannot fail"),
+        lines,
+    )
 }

@@ -94,31 +94,7 @@ pub fn sweep(
     bar: impl Fn(u64) -> indicatif::ProgressBar,
 ) -> Result<SweepOutcome> {
     let base = scenario::load(&s.scenario, &s.overrides)?;
-    let known: Vec<String> = base.params().into_iter().map(|p| p.path).collect();
-    let mut varies: Vec<Vary> = Vec::new();
-    for spec in &s.vary {
-        let v = grid::parse_vary(spec)?;
-        // Points differ in the model or the population; they share the run, timeline and targets.
-        if !(is_model_parameter(&v.path) || v.path.starts_with("population.")) {
-            anyhow::bail!(
-                "--vary `{spec}`: only model parameters ({}) and population.* can be varied; every point shares the run settings, timeline and targets (use -r and --seed for the run)",
-                MODEL_ROOTS.join(", ")
-            );
-        }
-        check_known_path(&v.path, &known).map_err(|e| {
-            let mut e = e;
-            e.message = format!("--vary `{spec}`: {}", e.message);
-            e.path = None;
-            e
-        })?;
-        if varies.iter().any(|w| w.path == v.path) {
-            anyhow::bail!("--vary `{spec}`: `{}` is varied twice", v.path);
-        }
-        varies.push(v);
-    }
-    if varies.is_empty() {
-        anyhow::bail!("a sweep needs at least one --vary PATH=V1,V2,… or PATH=START:END:STEP");
-    }
+    let varies = parse_varies(s, &base)?;
     let points = grid::expand(&varies)?;
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
     let note = base.timeline_note(&paths);
@@ -529,4 +505,34 @@ fn table(paths: &[String], summaries: &[PointSummary]) -> String {
         ));
     }
     out
+}
+
+/// The `--vary` arguments, checked: model parameters or the population, known paths, each once.
+fn parse_varies(s: &SweepSettings, base: &scenario::Scenario) -> Result<Vec<Vary>> {
+    let known: Vec<String> = base.params().into_iter().map(|p| p.path).collect();
+    let mut varies: Vec<Vary> = Vec::new();
+    for spec in &s.vary {
+        let v = grid::parse_vary(spec)?;
+        // Points differ in the model or the population; they share the run, timeline and targets.
+        if !(is_model_parameter(&v.path) || v.path.starts_with("population.")) {
+            anyhow::bail!(
+                "--vary `{spec}`: only model parameters ({}) and population.* can be varied; every point shares the run settings, timeline and targets (use -r and --seed for the run)",
+                MODEL_ROOTS.join(", ")
+            );
+        }
+        check_known_path(&v.path, &known).map_err(|e| {
+            let mut e = e;
+            e.message = format!("--vary `{spec}`: {}", e.message);
+            e.path = None;
+            e
+        })?;
+        if varies.iter().any(|w| w.path == v.path) {
+            anyhow::bail!("--vary `{spec}`: `{}` is varied twice", v.path);
+        }
+        varies.push(v);
+    }
+    if varies.is_empty() {
+        anyhow::bail!("a sweep needs at least one --vary PATH=V1,V2,… or PATH=START:END:STEP");
+    }
+    Ok(varies)
 }
