@@ -8,6 +8,7 @@
 //! same replications and seed, so the objective is smooth in the parameters: common random
 //! numbers); [`search`] runs Nelder–Mead over the box; [`report`] writes the results folder.
 
+pub mod command;
 pub mod objective;
 pub mod report;
 pub mod search;

@@ -1,20 +1,12 @@
-//! `tierflow calibrate`: fits a scenario's parameters to its calibration targets.
+//! `tierflow calibrate`: parses the command's options and calls
+//! [`crate::calibration::command::calibrate`].
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Result;
 
-use super::{ChartArgs, RunnerArgs, ScenarioArgs, interrupt, print, progress};
-use crate::calibration::objective::Evaluator;
-use crate::calibration::report::{self, Settings};
-use crate::calibration::search::{Stop, search};
-use crate::calibration::{Calibration, input_files};
-use crate::monte_carlo::RunError;
-use crate::output::FolderKind;
-use crate::output::folder::absolute;
-use crate::output::layout;
-use crate::scenario;
+use super::{ChartArgs, RunnerArgs, ScenarioArgs, interrupt, print};
+use crate::calibration::command::{CalibrateSettings, calibrate as run_calibration};
 
 /// Options of `tierflow calibrate`.
 #[derive(clap::Args, Debug)]
@@ -61,112 +53,27 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
         quiet: a.quiet,
         charts: a.charts.clone(),
     };
-    let options = runner.study()?;
-    let overrides = runner.overrides(&a.scenario.set);
-    let sc = scenario::load(&a.scenario.scenario, &overrides)?;
-    let file = match &a.calibration {
-        Some(p) => Some(scenario::calibration_file::load(p)?),
-        None => None,
+    let settings = CalibrateSettings {
+        scenario: a.scenario.scenario.clone(),
+        set: a.scenario.set.clone(),
+        overrides: runner.overrides(&a.scenario.set),
+        calibration_file: a.calibration.clone(),
+        replications: a.replications,
+        max_evaluations: a.max_evaluations,
+        options: runner.study()?,
     };
-    let mut cal = Calibration::of(&sc, file.as_ref())?;
-    if let Some(r) = a.replications {
-        if !(1..=10_000).contains(&r) {
-            anyhow::bail!("-r {r}: expected 1 to 10000 replications per evaluation");
-        }
-        cal.replications = r;
-    }
-    if let Some(n) = a.max_evaluations {
-        let need = cal.parameters.len() as u32 + 1;
-        if !(need..=100_000).contains(&n) {
-            anyhow::bail!(
-                "--max-evaluations {n}: expected {need} to 100000 (the first simplex alone takes parameters + 1 = {need})"
-            );
-        }
-        cal.max_evaluations = n;
-    }
-    let name = sc.raw.name.clone();
-    let seed = sc.raw.run.seed;
-    let claim = options.claim(
-        &format!("{name}-calibration"),
-        &input_files(&sc, a.calibration.as_deref()),
-    )?;
-    let evaluator = Evaluator::new(&cal, &sc, options.threads);
-    let bar = progress::bar(cal.max_evaluations as u64, "evaluations", a.quiet);
-    let mut best = f64::INFINITY;
-    let outcome = search(
-        &cal,
-        cal.max_evaluations as usize,
-        &interrupt::STOP,
-        |values| {
-            let e = evaluator.evaluate(values, &interrupt::STOP)?;
-            bar.inc(1);
-            if e.objective < best {
-                best = e.objective;
-                bar.set_message(format!(
-                    "evaluations · best objective {:.3}, {}/{} targets met",
-                    e.objective,
-                    e.met(),
-                    cal.targets.len()
-                ));
-            }
-            Ok(e)
-        },
-    )?;
-    bar.finish_and_clear();
-    let Some(outcome) = outcome else {
-        return Err(RunError::Cancelled.into());
-    };
-    let dest = absolute(claim.path());
-    let scenario_abs = absolute(&a.scenario.scenario);
-    let extends = pathdiff::diff_paths(&scenario_abs, &dest)
-        .unwrap_or(scenario_abs)
-        .to_string_lossy()
-        .into_owned();
-    let settings = Settings {
-        scenario_file: &a.scenario.scenario,
-        extends,
-        name: &name,
-        overrides: &a.scenario.set,
-        seed,
-    };
-    let best = outcome.best();
-    // An interrupted calibration still writes its best point (marked so); a second Ctrl-C
-    // exits at once, leaving only a temporary folder the next command removes.
-    let interrupted = outcome.stop == Stop::Interrupted;
-    let never = AtomicBool::new(false);
-    let files = vec![
-        (layout::FIT_CSV, report::fit_csv(&cal, best)?),
-        (layout::TRACE_CSV, report::trace_csv(&cal, &outcome.trace)?),
-        (
-            layout::CALIBRATED_TOML,
-            report::calibrated_toml(&cal, &outcome, &settings).into_bytes(),
-        ),
-        (
-            layout::CALIBRATION_JSON,
-            report::calibration_json(&cal, &outcome, &settings)?,
-        ),
-    ];
-    let dir = crate::study::finish(
-        claim,
-        FolderKind::Calibration,
-        files,
-        options.charts.as_ref(),
-        if interrupted {
-            &never
-        } else {
-            &interrupt::STOP
-        },
-    )?;
+    let outcome = run_calibration(&settings, &interrupt::STOP, runner.progress("evaluations"))?;
     if !a.quiet {
-        let mut text = report::terminal(&cal, &outcome, &name);
-        text.push_str(&format!("results: {}\n", dir.display()));
-        print(&text)?;
+        print(&format!(
+            "{}results: {}\n",
+            outcome.report,
+            outcome.dir.display()
+        ))?;
     }
-    if interrupted {
+    if let Some(n) = outcome.interrupted_after {
         return Err(crate::study::Interrupted(format!(
-            "interrupted after {} evaluation(s): the best point so far is in `{}` (calibrated.toml is marked INTERRUPTED)",
-            outcome.trace.len(),
-            dir.display()
+            "interrupted after {n} evaluation(s): the best point so far is in `{}` (calibrated.toml is marked INTERRUPTED)",
+            outcome.dir.display()
         ))
         .into());
     }
