@@ -320,6 +320,15 @@ fn parameter(
             ),
         ));
     }
+    if p.tie == Tie::Scale
+        && let Some((path, _)) = paths.iter().find(|(_, v)| *v == 0.0)
+    {
+        return Err(err(
+            ErrorKind::OutOfRange,
+            at(field),
+            format!("`{path}` is 0, so scaling it moves nothing; use tie = \"set\" or \"shift\""),
+        ));
+    }
     let name = if !p.name.is_empty() {
         p.name.clone()
     } else if paths.len() == 1 {
