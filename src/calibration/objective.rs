@@ -99,13 +99,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Replications per evaluation, summed over the variants run.
-    pub fn jobs_per_evaluation(&self) -> usize {
-        self.variants.len() * self.replications.len()
-    }
-
     /// The scenario at `values`, with the candidate's overrides.
-    pub fn scenario_at(&self, values: &[f64]) -> Result<Scenario> {
+    fn scenario_at(&self, values: &[f64]) -> Result<Scenario> {
         let mut overrides = self.overrides.clone();
         overrides.extend(self.calibration.overrides(values));
         Ok(scenario::load(&self.file, &overrides)?)

@@ -12,12 +12,10 @@
 //!    tally; *year end* integrates bed occupancy and fees, records the year's tally (not in
 //!    warm-up), resets everyone's annual deductible and cap counters, refreshes the choice
 //!    cache with this year's mean bed waits, moves each tier's admission multiplier towards its
-//!    target occupancy, and applies
-//!    each group's yearly growth; *epoch* switches to the next timeline parameters
-//!    (beds, rates, coefficients…) and, only if onset rates changed, redraws the next onsets at
-//!    the new rate (exact, since
-//!    onsets are Poisson); *signing* (monthly) signs or unsigns people to follow each group's
-//!    coverage path and accrues signing fees.
+//!    target occupancy, and applies each group's yearly growth; *epoch* switches to the next
+//!    timeline parameters (beds, rates, coefficients…) and, only if onset rates changed, redraws
+//!    the next onsets at the new rate (exact, since onsets are Poisson); *signing* (monthly)
+//!    signs or unsigns people to follow each group's coverage path and accrues signing fees.
 //! 2. **Bed event** from the (time, sequence)-ordered heap: a *discharge* frees a bed and admits
 //!    the next waiting patient; a *down-referral* moves a recovering inpatient to a free
 //!    township bed for the rest of the stay (or they stay put if none is free).
@@ -62,7 +60,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::behaviour::choice::{ChoiceTable, Chooser};
 use crate::care_path::{CarePath, inpatient_bill, outpatient_bill};
 use crate::domain::{Area, WhenBedsFull};
-use crate::insurance::Arrival;
+use crate::insurance::{Arrival, Split};
 use crate::model::{DAYS_PER_YEAR, Model, Plan};
 use crate::tier::{N_TIERS, PerTier, Tier};
 use beds::{BedPool, Waiting};
@@ -439,10 +437,25 @@ impl<'a> Sim<'a> {
         let tt = &mut self.tally.tiers[tier.index()];
         tt.visits += 1;
         tt.outpatient_cost_yuan += cost;
+        self.each_slice(g, c, signed, |s| s.visits[tier.index()] += 1);
+        self.count_money(tier, g, c, signed, cost, split);
+    }
+
+    /// Adds a bill's cost and its split between fund and patient to the tier's tally and to the
+    /// episode's slices (a visit or a stay alike).
+    fn count_money(
+        &mut self,
+        tier: Tier,
+        g: usize,
+        c: usize,
+        signed: bool,
+        cost: f64,
+        split: Split,
+    ) {
+        let tt = &mut self.tally.tiers[tier.index()];
         tt.fund_yuan += split.fund_yuan;
         tt.oop_yuan += split.oop_yuan;
         self.each_slice(g, c, signed, |s| {
-            s.visits[tier.index()] += 1;
             s.cost_yuan += cost;
             s.fund_yuan += split.fund_yuan;
             s.oop_yuan += split.oop_yuan;
@@ -553,14 +566,8 @@ impl<'a> Sim<'a> {
         tt.admissions += 1;
         tt.wait_days += waited_days;
         tt.inpatient_cost_yuan += cost;
-        tt.fund_yuan += split.fund_yuan;
-        tt.oop_yuan += split.oop_yuan;
-        self.each_slice(g, c, signed, |s| {
-            s.admissions[tier.index()] += 1;
-            s.cost_yuan += cost;
-            s.fund_yuan += split.fund_yuan;
-            s.oop_yuan += split.oop_yuan;
-        });
+        self.each_slice(g, c, signed, |s| s.admissions[tier.index()] += 1);
+        self.count_money(tier, g, c, signed, cost, split);
         self.beds[tier.index()].occupy(t);
         let p_down = model.referral.down_referral_probability[tier];
         let goes_down =

@@ -55,14 +55,9 @@ fn walk(path: &str, key: &str, v: &Value, out: &mut Vec<Param>) {
         _ => out.push(Param {
             path: path.to_string(),
             value: v.to_string(),
-            unit: unit_of(path),
+            unit: crate::catalog::parameter_unit(path),
         }),
     }
-}
-
-/// The unit of the value at `path`, from the one catalogue ([`crate::catalog::parameter_unit`]).
-pub fn unit_of(path: &str) -> &'static str {
-    crate::catalog::parameter_unit(path)
 }
 
 /// Sets `value` at dotted `path`, creating tables on the way; numbers index arrays.
