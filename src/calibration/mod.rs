@@ -409,9 +409,30 @@ fn target(
     let kinds = ["tier", "group", "condition", "signing"];
     let field = kinds[columns.iter().position(|c| *c != "all").unwrap_or(0)];
     let breakdown = breakdown_of(model, info, label, &at(field))?;
+    if label != "all" && column_of(breakdown) != field {
+        return Err(err(
+            ErrorKind::Shape,
+            at(field),
+            format!(
+                "`{label}` is a {}, so it belongs in `{}`, not `{field}`",
+                column_of(breakdown),
+                column_of(breakdown)
+            ),
+        ));
+    }
     let versus = match (&t.versus, t.kind) {
         (Some(v), CalibrationTargetKind::OddsRatio) => {
-            Some(breakdown_of(model, info, v, &at("versus"))?)
+            let other = breakdown_of(model, info, v, &at("versus"))?;
+            if column_of(other) != column_of(breakdown) || other == breakdown {
+                return Err(err(
+                    ErrorKind::Shape,
+                    at("versus"),
+                    format!(
+                        "an odds ratio compares two breakdowns of one kind: `{v}` against the target's `{label}`"
+                    ),
+                ));
+            }
+            Some(other)
         }
         (None, CalibrationTargetKind::OddsRatio) => {
             return Err(err(
@@ -530,6 +551,16 @@ fn target(
         weight: t.weight,
         source: t.source.clone(),
     })
+}
+
+/// The column (`tier`, `group`, `condition`, `signing`) a breakdown is written in.
+fn column_of(b: Breakdown) -> &'static str {
+    match b {
+        Breakdown::All | Breakdown::Tier(_) => "tier",
+        Breakdown::Group(_) => "group",
+        Breakdown::Condition(_) => "condition",
+        Breakdown::Signing(_) => "signing",
+    }
 }
 
 fn breakdown_of(

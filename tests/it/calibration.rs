@@ -202,6 +202,31 @@ fn a_bad_calibration_block_is_refused_with_its_location() {
             out.to_str().unwrap(),
         ]);
     }
+    // A breakdown written in the wrong column, or an odds ratio across kinds, is refused.
+    let params =
+        "[[calibration.parameters]]\npath = \"tiers.county.quality\"\nlow = 0.0\nhigh = 2.0\n";
+    for (target, words) in [
+        (
+            "metric = \"visits\"\ntier = \"signed\"",
+            "belongs in `signing`",
+        ),
+        (
+            "metric = \"bypass_share\"\nkind = \"odds_ratio\"\nsigning = \"signed\"\nversus = \"urban\"",
+            "two breakdowns of one kind",
+        ),
+    ] {
+        let file = scenario_with(
+            dir.path(),
+            &format!(
+                "{params}[[calibration.targets]]\n{target}\nyear = 2015\nvalue = 0.5\ntolerance = 0.1\n"
+            ),
+        );
+        let err = tierflow_error(&["check", &file]);
+        assert!(
+            err.contains(words) && err.contains("calibration.targets.0."),
+            "{err}"
+        );
+    }
     let none = tierflow_error(&["calibrate", REGION]);
     assert!(none.contains("no [calibration] block"), "{none}");
 }
