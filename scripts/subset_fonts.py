@@ -6,7 +6,9 @@
   chart text uses.
 - assets/fonts/NotoSansSC-tierflow.otf: Noto Sans CJK SC (SIL Open Font Licence 1.1, see
   assets/fonts/LICENSE-OFL.txt) cut to ASCII plus every non-ASCII character in
-  src/chart/labels.rs, so `--lang zh` renders tierflow's own labels.
+  every character of GB 2312 (the 6,763 common hanzi and its 682 symbols, which cover
+  Chinese scenario names, place names and report text) plus any other non-ASCII character in
+  src/chart/labels.rs and src/report/words.rs.
 
 Needs: pip install fonttools; apt-get install fonts-dejavu-core fonts-noto-cjk.
 """
@@ -36,7 +38,7 @@ def subset(src, dest, unicodes, text="", extra=()):
     args = [
         sys.executable, "-m", "fontTools.subset", src,
         f"--unicodes={unicodes}", f"--output-file={dest}",
-        "--layout-features=kern", "--no-hinting", "--desubroutinize",
+        "--layout-features=kern", "--no-hinting",
         "--name-IDs=*", "--name-legacy", "--drop-tables+=GSUB,GPOS,BASE,JSTF,DSIG",
         *extra,
     ]
@@ -46,8 +48,24 @@ def subset(src, dest, unicodes, text="", extra=()):
     print(dest, dest.stat().st_size, "bytes")
 
 
-labels = (ROOT / "src" / "chart" / "labels.rs").read_text(encoding="utf-8")
-cjk = "".join(sorted({c for c in labels if ord(c) > 127}))
+def gb2312():
+    """Every character GB 2312 encodes (rows 0xA1-0xF7, cells 0xA1-0xFE)."""
+    chars = set()
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+own = ""
+for source in ("src/chart/labels.rs", "src/report/words.rs"):
+    path = ROOT / source
+    if path.exists():
+        own += path.read_text(encoding="utf-8")
+cjk = "".join(sorted(gb2312() | {c for c in own if ord(c) > 127}))
 subset(DEJAVU, OUT / "DejaVuSans-tierflow.ttf", COMMON + ",U+0391-03C9")
 subset(NOTO, OUT / "NotoSansSC-tierflow.otf", COMMON, text=cjk,
        extra=[f"--font-number={noto_sc_index()}"])

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod model;
 pub mod monte_carlo;
 pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod study;
 pub mod tier;

@@ -4,16 +4,20 @@
 //! Charts read only what a results folder holds (never in-memory results), so `tierflow plot
 //! DIR` redraws exactly what the run drew. Text is rendered with fonts compiled into the binary
 //! (plotters' `ab_glyph` feature), so a machine without system fonts or fontconfig draws the
-//! same pixels: a DejaVu Sans subset for English, a Noto Sans SC subset holding tierflow's own
-//! Chinese labels for `--lang zh`, or the user's `--font` for anything else. SVG files name
-//! the family `sans-serif` and leave glyphs to the viewer.
+//! same pixels: a DejaVu Sans subset for English, a Noto Sans SC subset holding all of GB 2312
+//! for `--lang zh` (and for any English chart whose text needs it), or the user's `--font`.
+//! SVG files carry their text as outlines drawn from the same fonts (`svg_text`), so they
+//! render the same in every viewer. A character no font has is named in a warning, never left
+//! silently blank.
 
 pub mod bars;
 pub mod fit;
 pub mod labels;
 pub mod lines;
+pub mod parameter_labels;
 pub mod response;
 pub mod series;
+pub mod svg_text;
 pub mod tornado;
 
 use std::path::{Path, PathBuf};
@@ -26,9 +30,9 @@ use plotters::prelude::*;
 pub use labels::Lang;
 
 /// The Latin subset of DejaVu Sans (Bitstream Vera licence; assets/fonts/).
-static LATIN_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-tierflow.ttf");
-/// ASCII plus the Chinese characters of `labels.rs`, from Noto Sans CJK SC (OFL; assets/fonts/).
-static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-tierflow.otf");
+pub static LATIN_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-tierflow.ttf");
+/// Latin-1 plus every character of GB 2312, from Noto Sans CJK SC (OFL; assets/fonts/).
+pub static CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-tierflow.otf");
 
 /// Font family every chart uses; SVG viewers substitute their own sans-serif.
 pub const FAMILY: &str = "sans-serif";
@@ -94,51 +98,64 @@ pub trait Chart {
 /// Largest `--font` file read (the largest CJK fonts are about 20 MB).
 const MAX_FONT_BYTES: u64 = 64 << 20;
 
-fn register_font(opts: &ChartOptions) -> Result<()> {
-    let bytes: &'static [u8] = match &opts.font {
-        // plotters keeps fonts for the life of the process; one font per run is leaked once.
-        Some(path) => Box::leak({
-            let meta = std::fs::metadata(path).map_err(|e| {
-                anyhow!(
-                    "--font: cannot read `{}`: {}",
-                    path.display(),
-                    crate::io_words::io_reason(&e)
-                )
-            })?;
-            if !meta.is_file() || meta.len() > MAX_FONT_BYTES {
-                anyhow::bail!(
-                    "--font: `{}` is not a font file (expected a TrueType or OpenType file under {} MB)",
-                    path.display(),
-                    MAX_FONT_BYTES >> 20
-                );
-            }
-            std::fs::read(path)
-                .map_err(|e| {
-                    anyhow!(
-                        "--font: cannot read `{}`: {}",
-                        path.display(),
-                        crate::io_words::io_reason(&e)
-                    )
-                })?
-                .into_boxed_slice()
-        }),
-        None => match opts.lang {
-            Lang::En => LATIN_FONT,
-            Lang::Zh => CJK_FONT,
-        },
-    };
-    plotters::style::register_font(FAMILY, FontStyle::Normal, bytes).map_err(|_| {
-        anyhow!(
+/// The user's `--font`, read once and kept for the life of the process (plotters keeps
+/// registered fonts for ever too).
+fn user_font(path: &Path) -> Result<&'static [u8]> {
+    static READ: std::sync::Mutex<Vec<(PathBuf, &'static [u8])>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, bytes)) = read.iter().find(|(p, _)| p == path) {
+        return Ok(bytes);
+    }
+    let bytes = read_user_font(path)?;
+    if ab_glyph::FontRef::try_from_slice(bytes).is_err() {
+        anyhow::bail!(
             "--font: `{}` is not a TrueType or OpenType font",
-            opts.font.as_deref().unwrap_or(Path::new("?")).display()
-        )
-    })
+            path.display()
+        );
+    }
+    read.push((path.to_path_buf(), bytes));
+    Ok(bytes)
 }
 
-/// Checks that the chart fonts can be used (reads and registers a `--font`), so a bad font is
-/// reported before any work.
+/// The fonts of one chart, most preferred first: the `--font`, then the language's own, then
+/// the other embedded one for characters it lacks.
+fn font_order(opts: &ChartOptions) -> Result<Vec<&'static [u8]>> {
+    let mut order = Vec::new();
+    if let Some(path) = &opts.font {
+        order.push(user_font(path)?);
+    }
+    match opts.lang {
+        Lang::En => order.extend([LATIN_FONT, CJK_FONT]),
+        Lang::Zh => order.extend([CJK_FONT, LATIN_FONT]),
+    }
+    Ok(order)
+}
+
+fn read_user_font(path: &Path) -> Result<&'static [u8]> {
+    let unreadable = |e: std::io::Error| {
+        anyhow!(
+            "--font: cannot read `{}`: {}",
+            path.display(),
+            crate::io_words::io_reason(&e)
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_file() || meta.len() > MAX_FONT_BYTES {
+        anyhow::bail!(
+            "--font: `{}` is not a font file (expected a TrueType or OpenType file under {} MB)",
+            path.display(),
+            MAX_FONT_BYTES >> 20
+        );
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    Ok(Box::leak(bytes.into_boxed_slice()))
+}
+
+/// Checks that the chart fonts can be used (reads a `--font`), so a bad font is reported
+/// before any work.
 pub fn check_font(opts: &ChartOptions) -> Result<()> {
-    register_font(opts)
+    font_order(opts).map(|_| ())
 }
 
 /// A chart file rendered in memory: its name in `charts/` and its bytes.
@@ -146,11 +163,43 @@ pub type ChartFile = (String, Vec<u8>);
 
 /// Renders `chart` as `STEM.png` and `STEM.svg`, in memory: charts never write files, so every
 /// file of a results folder goes through `output/` (atomic writes, errors in words).
-pub fn render(chart: &impl Chart) -> Result<[ChartFile; 2]> {
+///
+/// `fonts` is the order of [`font_order`]; characters none of them has are added to `missing`.
+fn render(
+    chart: &impl Chart,
+    fonts: &[&'static [u8]],
+    missing: &mut std::collections::BTreeSet<char>,
+) -> Result<[ChartFile; 2]> {
     let stem = chart.stem();
     let failed = |ext: &str, e: Box<dyn std::error::Error + Send + Sync>| {
         anyhow!("cannot draw `{stem}.{ext}`: {e}")
     };
+    // The SVG first: its text says which font the bitmap needs (the first that has every
+    // character, as plotters draws a bitmap's text from one font).
+    // plotters lays out SVG text (legend boxes, label room) with the registered font too.
+    plotters::style::register_font(FAMILY, FontStyle::Normal, fonts[0])
+        .map_err(|_| anyhow!("cannot draw `{stem}.svg`: its font cannot be read"))?;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| failed("svg", e.into()))?;
+        chart.draw(&area).map_err(|e| failed("svg", e))?;
+        area.present().map_err(|e| failed("svg", e.into()))?;
+    }
+    let faces = svg_text::Fonts::new(fonts);
+    let (svg, lacking) = svg_text::outline_text(&svg, &faces);
+    missing.extend(lacking.iter().copied());
+    let text: Vec<char> = svg_text::texts(&svg).collect();
+    let bitmap_font = fonts
+        .iter()
+        .copied()
+        .find(|f| {
+            let one = svg_text::Fonts::new(&[f]);
+            text.iter().all(|&c| one.covers(c) || lacking.contains(&c))
+        })
+        .unwrap_or(fonts[0]);
+    plotters::style::register_font(FAMILY, FontStyle::Normal, bitmap_font)
+        .map_err(|_| anyhow!("cannot draw `{stem}.png`: its font cannot be read"))?;
     let (w, h) = SIZE;
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
@@ -171,13 +220,6 @@ pub fn render(chart: &impl Chart) -> Result<[ChartFile; 2]> {
             .write_image_data(&rgb)
             .map_err(|e| failed("png", e.into()))?;
     }
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        area.fill(&WHITE).map_err(|e| failed("svg", e.into()))?;
-        chart.draw(&area).map_err(|e| failed("svg", e))?;
-        area.present().map_err(|e| failed("svg", e.into()))?;
-    }
     Ok([
         (format!("{stem}.png"), png),
         (format!("{stem}.svg"), svg.into_bytes()),
@@ -185,26 +227,51 @@ pub fn render(chart: &impl Chart) -> Result<[ChartFile; 2]> {
 }
 
 /// Renders every chart a results folder's CSV files support, in memory.
+///
+/// Characters no font can draw are named in a warning on standard error (the chart is still
+/// drawn; give `--font` a font that has them).
 pub fn render_folder(results: &Path, opts: &ChartOptions) -> Result<Vec<ChartFile>> {
-    register_font(opts)?;
-    let lang = opts.lang;
+    let fonts = font_order(opts)?;
+    let mut missing = std::collections::BTreeSet::new();
+    let files = render_kind(results, opts.lang, &fonts, &mut missing)?;
+    if !missing.is_empty() {
+        let chars: String = missing.iter().collect();
+        eprintln!(
+            "warning: the charts of `{}` draw {} character(s) that no font has, left blank: {chars} (give --font a font that has them)",
+            results.display(),
+            missing.len()
+        );
+    }
+    Ok(files)
+}
+
+fn render_kind(
+    results: &Path,
+    lang: Lang,
+    fonts: &[&'static [u8]],
+    missing: &mut std::collections::BTreeSet<char>,
+) -> Result<Vec<ChartFile>> {
     let mut files = Vec::new();
     match FolderKind::detect(results) {
         Some(FolderKind::Sweep) => {
             for c in response::charts(results, lang)? {
-                files.extend(render(&c)?);
+                files.extend(render(&c, fonts, missing)?);
             }
         }
         Some(FolderKind::Compare) => {
             for c in bars::charts(results, lang)? {
-                files.extend(render(&c)?);
+                files.extend(render(&c, fonts, missing)?);
             }
         }
-        Some(FolderKind::Calibration) => files.extend(render(&fit::chart(results)?)?),
-        Some(FolderKind::Sensitivity) => files.extend(render(&tornado::chart(results, lang)?)?),
+        Some(FolderKind::Calibration) => {
+            files.extend(render(&fit::chart(results)?, fonts, missing)?)
+        }
+        Some(FolderKind::Sensitivity) => {
+            files.extend(render(&tornado::chart(results, lang)?, fonts, missing)?)
+        }
         Some(FolderKind::Run | FolderKind::Point) => {
             for c in series::charts(results, lang)? {
-                files.extend(render(&c)?);
+                files.extend(render(&c, fonts, missing)?);
             }
         }
         None => anyhow::bail!(

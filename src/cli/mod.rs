@@ -10,6 +10,7 @@ mod interrupt;
 mod params;
 mod plot;
 mod progress;
+mod report;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -178,6 +179,8 @@ pub enum Command {
     Plot(plot::PlotArgs),
     /// Fit the scenario's parameters to its calibration targets (levels and responses).
     Calibrate(calibrate::CalibrateArgs),
+    /// Write one self-contained HTML report (tables, charts, sources) of results folders.
+    Report(report::ReportArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -201,6 +204,7 @@ pub fn main() -> ExitCode {
         Command::Compare(a) => compare::compare(a),
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
+        Command::Report(a) => report::report(a),
     };
     match result {
         // A command that writes nothing still reports that it was interrupted.

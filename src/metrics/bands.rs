@@ -26,6 +26,30 @@ pub struct Band {
     pub p95: f64,
 }
 
+/// The uncertainty of a mean over replications: its standard error and 95% confidence interval.
+///
+/// A band's 5th–95th percentiles say how much one replication varies; this says how well the
+/// replications pin down the mean itself, which shrinks as 1/√n. For a paired difference between
+/// scenarios it is what tells a real effect from noise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeanInterval {
+    /// Standard error of the mean: sd / √n.
+    pub se: f64,
+    /// Lower end of the 95% interval: mean − t(0.975, n − 1) · se.
+    pub low: f64,
+    /// Upper end of the 95% interval.
+    pub high: f64,
+}
+
+/// The two-sided 95% Student-t quantile with `df` degrees of freedom (statrs' inverse CDF, so
+/// small replication counts get the wider interval they need).
+pub fn t_quantile_975(df: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, df as f64)
+        .map(|t| t.inverse_cdf(0.975))
+        .unwrap_or(f64::NAN)
+}
+
 /// The type-7 quantile of sorted data.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
@@ -35,6 +59,20 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 impl Band {
+    /// The 95% confidence interval of the mean (none with fewer than two replications).
+    pub fn mean_interval(&self) -> Option<MeanInterval> {
+        if self.n < 2 {
+            return None;
+        }
+        let se = self.sd / (self.n as f64).sqrt();
+        let half = t_quantile_975(self.n - 1) * se;
+        Some(MeanInterval {
+            se,
+            low: self.mean - half,
+            high: self.mean + half,
+        })
+    }
+
     /// Summarises values (at least one).
     pub fn of(values: &[f64]) -> Band {
         let mut v = values.to_vec();

@@ -551,6 +551,26 @@ pub fn redraw_charts(
     replace_charts(dir, render, cancel)
 }
 
+/// Adds (or replaces) one file of a finished results folder, such as a report or tables.xlsx:
+/// only in a folder tierflow wrote, under its lock, written whole, and listed in its marker.
+pub fn add_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let Some(marker) = Marker::read(dir) else {
+        bail!(
+            "`{}` is not a results folder tierflow wrote (it has no {MARKER} marker)",
+            dir.display()
+        );
+    };
+    if name.contains('/') || name.starts_with('.') || name == MARKER {
+        bail!("`{name}` is not a file name tierflow adds to a results folder");
+    }
+    let _claim = Claim::new(dir, true, &[])?;
+    super::write_atomic(&dir.join(name), bytes)?;
+    let folders: Vec<&str> = marker.folders.iter().map(String::as_str).collect();
+    let mut updated = Marker::listing(marker.kind, dir, &folders)?;
+    updated.tierflow_version = marker.tierflow_version;
+    updated.write(dir)
+}
+
 /// Draws the charts of `dir`, an existing results folder this command holds (a sweep built in
 /// place, or `plot`), into `dir/charts/`: the previous charts are replaced only once every new
 /// one is written, and not at all if `cancel` is set. The marker then lists the new charts.

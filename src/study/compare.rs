@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{RowName, RunOptions, band_of, by_name, paired_difference, run_points};
 use crate::catalog;
+use crate::chart::Lang;
 use crate::metrics::bands::Band;
 use crate::monte_carlo::Prepared;
 use crate::output::FolderKind;
@@ -188,7 +189,8 @@ pub fn compare(
             "the inputs share no reported year, so there is nothing to compare (check each scenario's run.start_year and run.years)"
         );
     };
-    let mut table = markdown(&names, &rows, &metrics, table_year);
+    let lang = s.options.charts.as_ref().map_or(Lang::En, |c| c.lang);
+    let mut table = markdown(&names, &rows, &metrics, table_year, lang);
     table.push_str(&overrides_note(s, &inputs));
 
     let json = CompareJson {
@@ -264,6 +266,9 @@ fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
         "diff_p5",
         "diff_p50",
         "diff_p95",
+        "diff_se",
+        "diff_ci95_low",
+        "diff_ci95_high",
     ])
     .expect("writing to memory cannot fail");
     for (name, r) in names.iter().zip(rows) {
@@ -276,8 +281,14 @@ fn compare_csv(names: &[String], rows: &[Rows]) -> Vec<u8> {
             let mut rec = vec![name.clone(), year.to_string(), metric.clone(), tier.clone()];
             rec.extend([b.mean, b.sd, b.p5, b.p50, b.p95].map(num));
             match diff {
-                Some(d) => rec.extend([d.mean, d.sd, d.p5, d.p50, d.p95].map(num)),
-                None => rec.extend(std::iter::repeat_n(String::new(), 5)),
+                Some(d) => {
+                    rec.extend([d.mean, d.sd, d.p5, d.p50, d.p95].map(num));
+                    match d.mean_interval() {
+                        Some(ci) => rec.extend([ci.se, ci.low, ci.high].map(num)),
+                        None => rec.extend(std::iter::repeat_n(String::new(), 3)),
+                    }
+                }
+                None => rec.extend(std::iter::repeat_n(String::new(), 8)),
             }
             w.write_record(&rec).expect("writing to memory cannot fail");
         }
@@ -289,7 +300,27 @@ fn unit(metric: &str) -> &'static str {
     catalog::metric(metric).map_or("", |(_, m)| m.unit)
 }
 
-fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> String {
+/// The words of compare.md in one language.
+struct TableWords {
+    ci: &'static str,
+    footnote: &'static str,
+}
+
+fn table_words(lang: Lang) -> TableWords {
+    match lang {
+        Lang::En => TableWords {
+            ci: "95% CI",
+            footnote: "Cells: mean [5th, 95th percentile] over replications. Differences are taken replication by replication: their mean, then in brackets (95% CI …) how precisely the replications pin that mean down (it narrows with more replications), then [5th, 95th percentile], how much a single replication's difference varies.",
+        },
+        Lang::Zh => TableWords {
+            ci: "95%置信区间",
+            footnote: "单元格：各次重复模拟的均值［第5、第95百分位数］。差值按重复次数逐次配对计算：先列差值均值，括号内为其95%置信区间（表示均值本身的精确程度，重复次数越多越窄），方括号内为单次重复差值的第5、第95百分位数（表示单次结果的波动）。",
+        },
+    }
+}
+
+fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32, lang: Lang) -> String {
+    let words = table_words(lang);
     let mut head = format!("| {year} | {} |", names[0]);
     let mut rule = "|---|---|".to_string();
     for n in &names[1..] {
@@ -311,15 +342,27 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
                     )
                 })
         };
-        let mut line = format!("| {m} | {} |", cell(&rows[0]));
+        let label = match lang {
+            Lang::En => m.clone(),
+            Lang::Zh => crate::chart::labels::metric(m, lang),
+        };
+        let mut line = format!("| {label} | {} |", cell(&rows[0]));
         for r in &rows[1..] {
             let diff = rows[0]
                 .get(&key)
                 .zip(r.get(&key))
                 .and_then(|(a, b)| paired_difference(a, b))
                 .map_or("–".to_string(), |d| {
+                    let ci = d.mean_interval().map_or(String::new(), |ci| {
+                        format!(
+                            " ({} {} … {})",
+                            words.ci,
+                            fmt_change(unit(m), ci.low),
+                            fmt_change(unit(m), ci.high)
+                        )
+                    });
                     format!(
-                        "{} [{}, {}]",
+                        "{}{ci} [{}, {}]",
                         fmt_change(unit(m), d.mean),
                         fmt_change(unit(m), d.p5),
                         fmt_change(unit(m), d.p95)
@@ -330,7 +373,9 @@ fn markdown(names: &[String], rows: &[Rows], metrics: &[String], year: i32) -> S
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("\nMean [5th, 95th percentile] over paired replications; differences are taken replication by replication.\n");
+    out.push('\n');
+    out.push_str(words.footnote);
+    out.push('\n');
     out
 }
 

@@ -20,7 +20,7 @@ use crate::scenario::paths::{Param, is_model_parameter};
 use crate::scenario::{self, load::check_known_path};
 
 /// Columns of sensitivity.csv (rows sorted by swing, largest first).
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 22] = [
     "parameter",
     "unit",
     "base_value",
@@ -39,6 +39,10 @@ const COLUMNS: [&str; 18] = [
     "high_effect_p5",
     "high_effect_p95",
     "swing",
+    "low_effect_ci95_low",
+    "low_effect_ci95_high",
+    "high_effect_ci95_low",
+    "high_effect_ci95_high",
 ];
 
 /// What a sensitivity analysis is asked to do.
@@ -97,6 +101,8 @@ struct Moved {
 struct SensitivityJson<'a> {
     tierflow_version: &'static str,
     scenario: &'a str,
+    scenario_file: String,
+    overrides: &'a [String],
     metric: &'a str,
     tier: &'a str,
     year: i32,
@@ -193,7 +199,7 @@ pub fn sensitivity(
     let unit = catalog::METRICS[metric_index].unit;
     let (csv_bytes, lines) = effects_table(s, year, unit, &base_band, &effects);
     let mut table = format!(
-        "{} ({}) in {year}: {} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low [5–95%] | effect of high [5–95%]\n",
+        "{} ({}) in {year}: {} {}; ±{}% one at a time, paired effects, largest swing first\nparameter (central → low / high) | effect of low (95% CI of the mean) [5–95% of replications] | effect of high\n",
         s.metric,
         s.tier,
         terminal::fmt_value(unit, base_band.mean),
@@ -222,6 +228,8 @@ pub fn sensitivity(
     let json = SensitivityJson {
         tierflow_version: env!("CARGO_PKG_VERSION"),
         scenario: &model.name,
+        scenario_file: s.scenario.display().to_string(),
+        overrides: &s.overrides,
         metric: &s.metric,
         tier: &s.tier,
         year,
@@ -348,6 +356,14 @@ fn swing(e: &Effect) -> f64 {
     (e.4.mean - e.3.mean).abs()
 }
 
+/// The 95% confidence interval of an effect's mean, as two CSV cells (empty with one replication).
+fn ci(b: &Band) -> (String, String) {
+    b.mean_interval()
+        .map_or((String::new(), String::new()), |i| {
+            (num(i.low), num(i.high))
+        })
+}
+
 /// sensitivity.csv's bytes and the terminal table's lines, one per move.
 fn effects_table(
     s: &SensitivitySettings,
@@ -381,11 +397,22 @@ fn effects_table(
             num(he.p5),
             num(he.p95),
             num(swing(e)),
+            ci(le).0,
+            ci(le).1,
+            ci(he).0,
+            ci(he).1,
         ])
         .expect("writing to memory cannot fail");
         let change = |b: &Band| {
+            let interval = b.mean_interval().map_or(String::new(), |i| {
+                format!(
+                    " (95% CI {} … {})",
+                    terminal::fmt_change(unit, i.low),
+                    terminal::fmt_change(unit, i.high)
+                )
+            });
             format!(
-                "{} [{}, {}]",
+                "{}{interval} [{}, {}]",
                 terminal::fmt_change(unit, b.mean),
                 terminal::fmt_change(unit, b.p5),
                 terminal::fmt_change(unit, b.p95)
