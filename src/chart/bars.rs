@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
-use super::{Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, padded, tick_format};
+use super::{Chart, DrawResult, FAMILY, PALETTE, Swatch, display_scale, padded, tick_format};
 use crate::output::layout;
 use crate::output::read;
 
@@ -24,6 +24,8 @@ pub struct GroupedBars {
     groups: Vec<String>,
     series: Vec<(String, Vec<Option<Bar>>)>,
     lang: Lang,
+    /// Levels of a share (the axis ends at 100%).
+    share: bool,
 }
 
 /// A row of compare.csv.
@@ -113,6 +115,7 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
             groups: groups.clone(),
             series: levels,
             lang,
+            share: labels::is_fraction(metric),
         });
         if info.scenarios.len() > 1 {
             out.push(GroupedBars {
@@ -131,6 +134,7 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
                 groups,
                 series: diffs,
                 lang,
+                share: false,
             });
         }
     }
@@ -153,12 +157,14 @@ impl Chart for GroupedBars {
             .chain([0.0]);
         let (lo, hi) = super::extent(all);
         let n_groups = self.groups.len().max(1);
-        // Headroom above the bars for the legend (one row per scenario) so it covers none.
+        // Bars start at zero; a share's axis ends at 100% (the legend sits beside the plot).
         let padded_range = padded(lo, hi);
-        let headroom =
-            (padded_range.end - padded_range.start) * 0.07 * (self.series.len() + 1) as f64;
-        let y_range = padded_range.start..padded_range.end + headroom;
-        let mut chart = super::frame(area, &self.title, 80)
+        let y_range = if self.share && hi <= 100.0 {
+            padded_range.start..padded_range.end.min(100.0)
+        } else {
+            padded_range
+        };
+        let mut chart = super::frame_with_legend(area, &self.title, 80)
             .build_cartesian_2d(-0.5..(n_groups as f64 - 0.5), y_range.clone())?;
         let groups = self.groups.clone();
         let x_fmt = move |x: &f64| {
@@ -186,23 +192,20 @@ impl Chart for GroupedBars {
             .light_line_style(WHITE)
             .draw()?;
         let n = self.series.len().max(1) as f64;
+        let mut legend = Vec::new();
         let width = 0.8 / n;
         for (i, (name, bars)) in self.series.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
             let x_of = |g: usize| g as f64 - 0.4 + width * i as f64;
-            chart
-                .draw_series(bars.iter().enumerate().filter_map(|(g, b)| {
-                    b.map(|(m, _, _)| {
-                        Rectangle::new(
-                            [(x_of(g) + 0.1 * width, 0.0), (x_of(g) + 0.9 * width, m)],
-                            colour.filled(),
-                        )
-                    })
-                }))?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled())
-                });
+            chart.draw_series(bars.iter().enumerate().filter_map(|(g, b)| {
+                b.map(|(m, _, _)| {
+                    Rectangle::new(
+                        [(x_of(g) + 0.1 * width, 0.0), (x_of(g) + 0.9 * width, m)],
+                        colour.filled(),
+                    )
+                })
+            }))?;
+            legend.push((name.clone(), Swatch::Bar(colour)));
             chart.draw_series(bars.iter().enumerate().filter_map(|(g, b)| {
                 b.map(|(m, lo, hi)| {
                     ErrorBar::new_vertical(
@@ -220,7 +223,7 @@ impl Chart for GroupedBars {
             vec![(-0.5, 0.0), (n_groups as f64 - 0.5, 0.0)],
             BLACK.stroke_width(1),
         )))?;
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        super::side_legend(area, &legend)?;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::labels::{self, Lang, Word};
-use super::{DrawResult, PALETTE};
+use super::{PALETTE, Swatch};
 
 /// One point of a banded line, in display units: (x, mean, p5, p95).
 pub type BandPoint = (f64, f64, f64, f64);
@@ -37,16 +37,17 @@ pub fn extents(lines: &[BandLine]) -> ((f64, f64), (f64, f64)) {
     )
 }
 
-/// Draws each line as a shaded band, a mean line and point markers; the first band is the
-/// legend's "5–95% band" entry.
+/// Draws each line as a shaded band, a mean line and point markers; returns the legend entries
+/// (each line, then one "5–95% band" entry).
 pub fn draw<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     lines: &[BandLine],
     lang: Lang,
-) -> DrawResult
+) -> Result<Vec<(String, Swatch)>, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
+    let mut legend = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
         let pts = &line.points;
@@ -55,22 +56,17 @@ where
             .map(|p| (p.0, p.3))
             .chain(pts.iter().rev().map(|p| (p.0, p.2)))
             .collect();
-        let drawn = chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))?;
-        if i == 0 {
-            drawn
-                .label(labels::word(Word::Band, lang))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.mix(0.2).filled())
-                });
-        }
+        chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.2))))?;
         let mean: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1)).collect();
-        chart
-            .draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?
-            .label(line.name.as_str())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
-            });
+        chart.draw_series(LineSeries::new(mean.clone(), colour.stroke_width(3)))?;
         chart.draw_series(mean.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
+        legend.push((line.name.clone(), Swatch::Line(colour)));
     }
-    Ok(())
+    if !lines.is_empty() {
+        legend.push((
+            labels::word(Word::Band, lang).to_string(),
+            Swatch::Band(PALETTE[0]),
+        ));
+    }
+    Ok(legend)
 }

@@ -14,6 +14,7 @@ pub mod bars;
 pub mod fit;
 pub mod labels;
 pub mod lines;
+pub mod overlay;
 pub mod parameter_labels;
 pub mod response;
 pub mod series;
@@ -259,6 +260,9 @@ fn render_kind(
             }
         }
         Some(FolderKind::Compare) => {
+            for c in overlay::charts(results, lang)? {
+                files.extend(render(&c, fonts, missing)?);
+            }
             for c in bars::charts(results, lang)? {
                 files.extend(render(&c, fonts, missing)?);
             }
@@ -355,22 +359,104 @@ pub fn frame<'a, 'b, DB: DrawingBackend>(
     b
 }
 
-/// Draws the legend of `chart` at `position`, in the charts' common style.
-pub fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
+/// Width of the legend panel right of the plotting area, so a legend never covers data.
+pub const LEGEND_WIDTH: u32 = 220;
+
+/// How a legend entry is drawn.
+#[derive(Clone, Copy, Debug)]
+pub enum Swatch {
+    /// A shaded band.
+    Band(RGBColor),
+    /// A line with a marker.
+    Line(RGBColor),
+    /// A filled bar.
+    Bar(RGBColor),
+    /// A target cross.
+    Cross(RGBColor),
+}
+
+/// A chart frame with room on the right for [`side_legend`].
+pub fn frame_with_legend<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_width: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = frame(area, title, y_label_width);
+    b.margin_right(LEGEND_WIDTH + 8);
+    b
+}
+
+/// Draws a legend in the panel right of the plotting area (see [`frame_with_legend`]); long
+/// names are shortened with an ellipsis.
+pub fn side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, Swatch)],
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font((FAMILY, 15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .draw()?;
+    let x0 = (SIZE.0 - LEGEND_WIDTH) as i32;
+    let font = (FAMILY, 15).into_font();
+    for (i, (name, swatch)) in entries.iter().enumerate() {
+        let y = 70 + 26 * i as i32;
+        match *swatch {
+            Swatch::Band(c) => area.draw(&Rectangle::new(
+                [(x0, y - 7), (x0 + 24, y + 7)],
+                c.mix(0.2).filled(),
+            ))?,
+            Swatch::Bar(c) => {
+                area.draw(&Rectangle::new([(x0, y - 7), (x0 + 24, y + 7)], c.filled()))?
+            }
+            Swatch::Line(c) => {
+                area.draw(&PathElement::new(
+                    vec![(x0, y), (x0 + 24, y)],
+                    c.stroke_width(3),
+                ))?;
+                area.draw(&Circle::new((x0 + 12, y), 4, c.filled()))?;
+            }
+            Swatch::Cross(c) => area.draw(&Cross::new((x0 + 12, y), 6, c.stroke_width(2)))?,
+        }
+        let max_chars = 24;
+        let text: String = if name.chars().count() > max_chars {
+            name.chars().take(max_chars - 1).chain(['…']).collect()
+        } else {
+            name.clone()
+        };
+        area.draw(&Text::new(
+            text,
+            (x0 + 32, y - 8),
+            font.clone().color(&BLACK),
+        ))?;
+    }
     Ok(())
+}
+
+/// The value axis of `metric` over data from `lo` to `hi` (display units): padded, and for a
+/// share never below 0% nor above 100% when the data are not.
+pub fn value_range(metric: &str, lo: f64, hi: f64) -> std::ops::Range<f64> {
+    let r = padded(lo, hi);
+    if labels::is_fraction(metric) {
+        let start = if lo >= 0.0 { r.start.max(0.0) } else { r.start };
+        let end = if hi <= 100.0 { r.end.min(100.0) } else { r.end };
+        start..end
+    } else {
+        r
+    }
+}
+
+/// The value-axis title of `metric`: its unit, and a plain note when a share's axis does not
+/// start at zero (so a small change is not read as a large one).
+pub fn value_axis_title(metric: &str, lang: Lang, range: &std::ops::Range<f64>) -> String {
+    let unit = labels::unit(metric, lang);
+    if labels::is_fraction(metric) && range.start > 0.0 {
+        let from = tick_format(range)(&range.start);
+        match lang {
+            Lang::En => format!("{unit} (axis cut: starts at {from}%)"),
+            Lang::Zh => format!("{unit}（纵轴截断：起点 {from}%）"),
+        }
+    } else {
+        unit
+    }
 }
 
 /// Tick labels for an axis over `range`: the unit (k, M, bn) of its largest end and enough

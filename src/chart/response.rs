@@ -10,7 +10,8 @@ use plotters::prelude::*;
 use super::labels::{self, Lang, Word};
 use super::lines::{self, BandLine, push_point};
 use super::{
-    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, padded, tick_format,
+    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, padded, parameter_labels, tick_format,
+    value_axis_title, value_range,
 };
 use crate::output::layout;
 
@@ -125,7 +126,7 @@ pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<ResponseChart>> {
             let name = varied[1..]
                 .iter()
                 .zip(&r.varied[1..])
-                .map(|(p, v)| format!("{p} = {v}"))
+                .map(|(p, v)| format!("{} = {v}", parameter_labels::parameter(p, lang)))
                 .collect::<Vec<_>>()
                 .join(", ");
             // A sweep of one parameter has one line: the mean.
@@ -168,17 +169,17 @@ impl Chart for ResponseChart {
         DB::ErrorType: 'static,
     {
         let ((x_lo, x_hi), (y_lo, y_hi)) = lines::extents(&self.lines);
-        let (x_range, y_range) = (padded(x_lo, x_hi), padded(y_lo, y_hi));
+        let (x_range, y_range) = (padded(x_lo, x_hi), value_range(&self.metric, y_lo, y_hi));
         let x_ticks = tick_format(&x_range);
         let lang = self.lang;
+        let x_name = parameter_labels::parameter(&self.x_path, lang);
         let title = format!(
-            "{} {} {}",
+            "{} {} {x_name}",
             labels::metric_in_year(&self.metric, self.year, lang),
             labels::word(Word::Versus, lang),
-            self.x_path
         );
-        let mut chart =
-            super::frame(area, &title, 80).build_cartesian_2d(x_range.clone(), y_range.clone())?;
+        let mut chart = super::frame_with_legend(area, &title, 80)
+            .build_cartesian_2d(x_range.clone(), y_range.clone())?;
         let names = self.x_names.clone();
         let x_fmt = move |x: &f64| match &names {
             Some(n) if (x - x.round()).abs() < 1e-9 && *x >= 0.0 => {
@@ -189,16 +190,16 @@ impl Chart for ResponseChart {
         };
         chart
             .configure_mesh()
-            .x_desc(&self.x_path)
-            .y_desc(labels::unit(&self.metric, lang))
+            .x_desc(&x_name)
+            .y_desc(value_axis_title(&self.metric, lang, &y_range))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&tick_format(&y_range))
             .label_style((FAMILY, 15))
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)
             .draw()?;
-        lines::draw(&mut chart, &self.lines, lang)?;
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        let legend = lines::draw(&mut chart, &self.lines, lang)?;
+        super::side_legend(area, &legend)?;
         Ok(())
     }
 }

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use super::labels::{self, Lang, Word};
 use super::lines::{self, BandLine, push_point};
 use super::{
-    CHART_METRICS, Chart, DrawResult, FAMILY, display_scale, draw_legend, fmt_tick, padded,
-    tick_format,
+    CHART_METRICS, Chart, DrawResult, FAMILY, Swatch, display_scale, fmt_tick, tick_format,
+    value_axis_title, value_range,
 };
 use crate::output::layout;
 use crate::output::read::{self, BandRow, TargetRow};
@@ -98,15 +98,15 @@ impl Chart for SeriesChart {
         let ((x_lo, x_hi), (lo, hi)) = lines::extents(&self.lines);
         let (lo, hi) = super::extent(self.targets.iter().map(|t| t.value * k).chain([lo, hi]));
         let (y0, y1) = (x_lo.round() as i32, x_hi.round() as i32);
-        let y_range = padded(lo, hi);
+        let y_range = value_range(&self.metric, lo, hi);
         let lang = self.lang;
         let title = format!("{} · {}", labels::metric(&self.metric, lang), self.scenario);
-        let mut chart = super::frame(area, &title, 80)
+        let mut chart = super::frame_with_legend(area, &title, 80)
             .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), y_range.clone())?;
         chart
             .configure_mesh()
             .x_desc(labels::word(Word::Year, lang))
-            .y_desc(labels::unit(&self.metric, lang))
+            .y_desc(value_axis_title(&self.metric, lang, &y_range))
             .x_labels((y1 - y0 + 1).clamp(2, 12) as usize)
             .x_label_formatter(&|x| format!("{}", x.round() as i64))
             .y_label_formatter(&tick_format(&y_range))
@@ -114,17 +114,18 @@ impl Chart for SeriesChart {
             .axis_desc_style((FAMILY, 17))
             .light_line_style(WHITE)
             .draw()?;
-        lines::draw(&mut chart, &self.lines, lang)?;
+        let mut legend = lines::draw(&mut chart, &self.lines, lang)?;
         if !self.targets.is_empty() {
             let red = RGBColor(200, 30, 30);
-            chart
-                .draw_series(
-                    self.targets
-                        .iter()
-                        .map(|t| Cross::new((t.year as f64, t.value * k), 9, red.stroke_width(3))),
-                )?
-                .label(labels::word(Word::Target, lang))
-                .legend(move |(x, y)| Cross::new((x + 10, y), 6, red.stroke_width(2)));
+            chart.draw_series(
+                self.targets
+                    .iter()
+                    .map(|t| Cross::new((t.year as f64, t.value * k), 9, red.stroke_width(3))),
+            )?;
+            legend.push((
+                labels::word(Word::Target, lang).to_string(),
+                Swatch::Cross(red),
+            ));
             chart.draw_series(self.targets.iter().map(|t| {
                 let text = format!(
                     "{} {}",
@@ -135,7 +136,7 @@ impl Chart for SeriesChart {
                     + Text::new(text, (12, 4), (FAMILY, 16).into_font().color(&red))
             }))?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        super::side_legend(area, &legend)?;
         Ok(())
     }
 }

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::labels::{self, Lang, Word};
 use super::{
-    Chart, DrawResult, FAMILY, PALETTE, display_scale, draw_legend, fmt_tick, padded, tick_format,
+    Chart, DrawResult, FAMILY, PALETTE, Swatch, display_scale, fmt_tick, padded, parameter_labels,
+    tick_format,
 };
 use crate::output::layout;
 use crate::output::read;
@@ -54,13 +55,22 @@ pub struct SensitivityRow {
 pub struct Tornado {
     rows: Vec<SensitivityRow>,
     lang: Lang,
+    /// The relative move of every parameter (0.2 for ±20%), from sensitivity.json.
+    range: Option<f64>,
 }
 
 /// The tornado chart of a sensitivity folder (sensitivity.csv).
 pub fn chart(dir: &Path, lang: Lang) -> Result<Tornado> {
     let mut rows: Vec<SensitivityRow> = read::csv_rows(&dir.join(layout::SENSITIVITY_CSV))?;
     rows.sort_by(|a, b| b.swing.total_cmp(&a.swing));
-    Ok(Tornado { rows, lang })
+    #[derive(Deserialize)]
+    struct Moved {
+        range: f64,
+    }
+    let range = read::json::<Moved>(&dir.join(layout::SENSITIVITY_JSON))
+        .ok()
+        .map(|m| m.range);
+    Ok(Tornado { rows, lang, range })
 }
 
 impl Chart for Tornado {
@@ -93,26 +103,37 @@ impl Chart for Tornado {
         let (lo, hi) = super::extent(all);
         let n = self.rows.len();
         let x_range = padded(lo, hi);
+        let moved = self.range.map_or(String::new(), |r| match lang {
+            Lang::En => format!(" · each parameter ±{}%", (r * 1000.0).round() / 10.0),
+            Lang::Zh => format!(" · 各参数 ±{}%", (r * 1000.0).round() / 10.0),
+        });
         let title = format!(
-            "{} ({}) · {} {}{}",
+            "{} ({}) · {} {}{}{moved}",
             labels::metric_in_year(&first.metric, first.year, lang),
             labels::breakdown(&first.tier, lang),
             labels::word(Word::Mean, lang),
             fmt_tick(&(first.base_mean * k)),
             if k == 100.0 { "%" } else { "" }
         );
-        let label_width = self
+        let names: Vec<String> = self
             .rows
             .iter()
-            .map(|r| r.parameter.chars().count())
+            .map(|r| parameter_labels::parameter(&r.parameter, lang))
+            .collect();
+        // About 7 px per Latin character and 14 per Chinese one at the label size.
+        let label_width = names
+            .iter()
+            .map(|n| {
+                n.chars()
+                    .map(|c| if c.is_ascii() { 7 } else { 14 })
+                    .sum::<u32>()
+            })
             .max()
-            .unwrap_or(10)
-            .clamp(10, 48) as u32
-            * 8;
-        let mut chart = super::frame(area, &title, label_width + 20)
+            .unwrap_or(80)
+            .clamp(80, 380);
+        let mut chart = super::frame_with_legend(area, &title, label_width + 20)
             .build_cartesian_2d(x_range.clone(), -0.5..(n as f64 - 0.5))?;
         // Largest swing at the top: row i sits at y = n − 1 − i.
-        let names: Vec<String> = self.rows.iter().map(|r| r.parameter.clone()).collect();
         let y_fmt = super::row_labels(names);
         chart
             .configure_mesh()
@@ -135,6 +156,7 @@ impl Chart for Tornado {
             .light_line_style(WHITE)
             .draw()?;
         let y_of = |i: usize| (n - 1 - i) as f64;
+        let mut legend = Vec::new();
         for (side, colour, word) in [(0, PALETTE[0], Word::Lower), (1, PALETTE[1], Word::Higher)] {
             let effect = |r: &SensitivityRow| {
                 if side == 0 {
@@ -144,16 +166,12 @@ impl Chart for Tornado {
                 }
             };
             let offset = if side == 0 { 0.17 } else { -0.17 };
-            chart
-                .draw_series(self.rows.iter().enumerate().map(|(i, r)| {
-                    let (m, _, _) = effect(r);
-                    let y = y_of(i) + offset;
-                    Rectangle::new([(0.0, y - 0.15), (m * k, y + 0.15)], colour.filled())
-                }))?
-                .label(labels::word(word, lang))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 20, y + 6)], colour.filled())
-                });
+            chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+                let (m, _, _) = effect(r);
+                let y = y_of(i) + offset;
+                Rectangle::new([(0.0, y - 0.15), (m * k, y + 0.15)], colour.filled())
+            }))?;
+            legend.push((labels::word(word, lang).to_string(), Swatch::Bar(colour)));
             chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
                 let (m, p5, p95) = effect(r);
                 ErrorBar::new_horizontal(
@@ -170,7 +188,7 @@ impl Chart for Tornado {
             vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
             BLACK.stroke_width(1),
         )))?;
-        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        super::side_legend(area, &legend)?;
         Ok(())
     }
 }
