@@ -19,6 +19,10 @@ pub struct CompareArgs {
     /// Metrics for the table and charts, comma-separated (default: the headline outcomes).
     #[arg(long, value_delimiter = ',')]
     metrics: Vec<String>,
+    /// Names for the inputs in tables, charts and reports, in input order (repeatable, or
+    /// comma-separated), e.g. --label 基线 --label 报销80. Default: each scenario's name.
+    #[arg(long = "label", value_name = "NAME", value_delimiter = ',')]
+    labels: Vec<String>,
     #[command(flatten)]
     runner: RunnerArgs,
 }
@@ -31,6 +35,7 @@ pub fn compare(a: CompareArgs) -> Result<()> {
         replications: a.runner.replications,
         seed: a.runner.seed,
         metrics: a.metrics.clone(),
+        labels: a.labels.clone(),
         options: a.runner.study()?,
     };
     let outcome = run_compare(

@@ -14,6 +14,10 @@ pub struct PlotArgs {
     dir: PathBuf,
     #[command(flatten)]
     charts: ChartArgs,
+    /// Write the charts to this folder instead of DIR/charts (to keep, say, English and Chinese
+    /// charts side by side); it must be new, empty, or an earlier `plot --out` folder.
+    #[arg(long, short = 'o', value_name = "DIR2")]
+    out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(short = 'q', long)]
     quiet: bool,
@@ -24,19 +28,39 @@ pub fn plot(a: PlotArgs) -> Result<()> {
     if a.charts.no_charts {
         anyhow::bail!("--no-charts: `plot` only draws charts");
     }
-    let written = {
-        let opts = a.charts.options();
-        crate::output::folder::redraw_charts(
-            &a.dir,
-            |d| crate::chart::render_folder(d, &opts),
-            &STOP,
-        )?
+    let opts = a.charts.options();
+    let charts_dir = a.out.clone().unwrap_or_else(|| a.dir.join("charts"));
+    let written = match &a.out {
+        Some(out) => {
+            if crate::output::folder::absolute(out) == crate::output::folder::absolute(&a.dir) {
+                anyhow::bail!("--out: give a folder other than the results folder itself");
+            }
+            if crate::output::layout::FolderKind::detect(&a.dir).is_none() {
+                anyhow::bail!(
+                    "`{}` holds no tierflow results (run, sweep, compare, sensitivity or calibrate writes them)",
+                    a.dir.display()
+                );
+            }
+            let files = crate::chart::render_folder(&a.dir, &opts)?;
+            crate::output::amend::write_chart_folder(out, &files)?
+        }
+        None => {
+            let written = crate::output::amend::redraw_charts(
+                &a.dir,
+                |d| crate::chart::render_folder(d, &opts),
+                &STOP,
+            )?;
+            // The Excel tables follow the charts' language.
+            let xlsx = crate::report::xlsx::tables(&a.dir, opts.lang)?;
+            crate::output::amend::add_file(&a.dir, crate::report::xlsx::TABLES_XLSX, &xlsx)?;
+            written
+        }
     };
     if !a.quiet {
         let mut text = format!(
             "{} chart files in {}\n",
             written.len(),
-            a.dir.join("charts").display()
+            charts_dir.display()
         );
         for w in &written {
             text.push_str(&format!("  {}\n", w.display()));

@@ -153,7 +153,7 @@ pub fn not_owned(dir: &Path) -> Option<String> {
 }
 
 /// What kind of thing other than a directory `meta` describes.
-fn not_a_folder(meta: &std::fs::Metadata) -> Option<&'static str> {
+pub(crate) fn not_a_folder(meta: &std::fs::Metadata) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     let ft = meta.file_type();
     if ft.is_dir() {
@@ -491,6 +491,11 @@ impl Staging {
         Ok(())
     }
 
+    /// The staging folder, to read back what was written (tables derived from the CSV files).
+    pub fn staged(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Writes one file (a name relative to the folder) into the staging folder; errors name
     /// the file as it will be named.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
@@ -522,92 +527,6 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
     }
-}
-
-/// Redraws the charts of results folder `dir` in place (`tierflow plot`): only a folder
-/// tierflow wrote, under its lock, and its marker then lists the new charts.
-pub fn redraw_charts(
-    dir: &Path,
-    render: impl FnOnce(&Path) -> Result<Vec<Rendered>>,
-    cancel: &AtomicBool,
-) -> Result<Vec<PathBuf>> {
-    let meta = std::fs::symlink_metadata(dir).map_err(io_error("cannot read", dir))?;
-    if let Some(what) = not_a_folder(&meta) {
-        bail!("`{}` is {what}, not a results folder", dir.display());
-    }
-    let Some(marker) = Marker::read(dir) else {
-        bail!(
-            "`{}` is not a results folder tierflow wrote (it has no {MARKER} marker); run, sweep, compare or sensitivity writes one",
-            dir.display()
-        );
-    };
-    if marker.kind == FolderKind::Point {
-        bail!(
-            "`{}` is one point of a sweep; plot the sweep's folder instead",
-            dir.display()
-        );
-    }
-    let _claim = Claim::new(dir, true, &[])?;
-    replace_charts(dir, render, cancel)
-}
-
-/// Adds (or replaces) one file of a finished results folder, such as a report or tables.xlsx:
-/// only in a folder tierflow wrote, under its lock, written whole, and listed in its marker.
-pub fn add_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let Some(marker) = Marker::read(dir) else {
-        bail!(
-            "`{}` is not a results folder tierflow wrote (it has no {MARKER} marker)",
-            dir.display()
-        );
-    };
-    if name.contains('/') || name.starts_with('.') || name == MARKER {
-        bail!("`{name}` is not a file name tierflow adds to a results folder");
-    }
-    let _claim = Claim::new(dir, true, &[])?;
-    super::write_atomic(&dir.join(name), bytes)?;
-    let folders: Vec<&str> = marker.folders.iter().map(String::as_str).collect();
-    let mut updated = Marker::listing(marker.kind, dir, &folders)?;
-    updated.tierflow_version = marker.tierflow_version;
-    updated.write(dir)
-}
-
-/// Draws the charts of `dir`, an existing results folder this command holds (a sweep built in
-/// place, or `plot`), into `dir/charts/`: the previous charts are replaced only once every new
-/// one is written, and not at all if `cancel` is set. The marker then lists the new charts.
-pub fn replace_charts(
-    dir: &Path,
-    render: impl FnOnce(&Path) -> Result<Vec<Rendered>>,
-    cancel: &AtomicBool,
-) -> Result<Vec<PathBuf>> {
-    let files = render(dir)?;
-    let charts = dir.join(CHARTS);
-    let tmp = dir.join(format!(".{CHARTS}{TMP_INFIX}{}", std::process::id()));
-    let written = (|| -> Result<Vec<PathBuf>> {
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir(&tmp).map_err(io_error("cannot write", &charts))?;
-        for (name, bytes) in &files {
-            std::fs::write(tmp.join(name), bytes)
-                .map_err(io_error("cannot write", &charts.join(name)))?;
-        }
-        if cancel.load(Ordering::SeqCst) {
-            return Err(crate::monte_carlo::RunError::Cancelled.into());
-        }
-        if std::fs::symlink_metadata(&charts).is_ok() {
-            std::fs::remove_dir_all(&charts).map_err(io_error("cannot replace", &charts))?;
-        }
-        std::fs::rename(&tmp, &charts).map_err(io_error("cannot write", &charts))?;
-        Ok(files.iter().map(|(name, _)| charts.join(name)).collect())
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    let written = written?;
-    let marker = Marker::read(dir).context("the results folder lost its marker")?;
-    let folders: Vec<&str> = marker.folders.iter().map(String::as_str).collect();
-    let mut updated = Marker::listing(marker.kind, dir, &folders)?;
-    updated.tierflow_version = marker.tierflow_version;
-    updated.write(dir)?;
-    Ok(written)
 }
 
 /// Creates (or reopens) a results folder built in place, with its `subfolders` and `files`

@@ -5,6 +5,7 @@
 //! never half-written; a previous folder at the destination is replaced only after the new one
 //! is complete, and only if tierflow wrote it ([`folder`] states the rule).
 
+pub mod amend;
 pub mod folder;
 pub mod layout;
 pub mod read;

@@ -12,6 +12,7 @@ pub mod provenance;
 mod run_sections;
 mod study_sections;
 pub mod words;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -186,7 +187,7 @@ fn write_report(out: &Path, dirs: &[PathBuf], html: &[u8]) -> Result<()> {
         .iter()
         .find(|d| crate::output::folder::absolute(d) == crate::output::folder::absolute(parent))
     {
-        return crate::output::folder::add_file(
+        return crate::output::amend::add_file(
             dir,
             &out.file_name().unwrap_or_default().to_string_lossy(),
             html,

@@ -48,6 +48,8 @@ pub struct CompareSettings {
     pub seed: Option<u64>,
     /// Metrics for the table and charts (default [`DEFAULT_METRICS`]).
     pub metrics: Vec<String>,
+    /// Names for the inputs, in input order (default: each scenario's name).
+    pub labels: Vec<String>,
     /// Threads, output folder, charts.
     pub options: RunOptions,
 }
@@ -161,7 +163,12 @@ pub fn compare(
             }
             Input::Folder(p, m) => (m.scenario.clone(), read_folder(p, &rep_ids)?),
         };
+        let name = s.labels.get(names.len()).cloned().unwrap_or(name);
+        // Two inputs of one scenario (say, two run folders) are told apart by the folder name.
         let mut unique = name.clone();
+        if names.contains(&unique) {
+            unique = format!("{name} ({})", input_stem(input));
+        }
         let mut n = 2;
         while names.contains(&unique) {
             unique = format!("{name} ({n})");
@@ -389,6 +396,18 @@ fn read_inputs(s: &CompareSettings) -> Result<Vec<Input>> {
     }
     if s.inputs.len() < 2 {
         anyhow::bail!("compare needs at least two scenario files or results folders");
+    }
+    if !s.labels.is_empty() && s.labels.len() != s.inputs.len() {
+        anyhow::bail!(
+            "--label: {} label(s) for {} inputs; give one per input, in input order",
+            s.labels.len(),
+            s.inputs.len()
+        );
+    }
+    for l in &s.labels {
+        if l.trim().is_empty() || l.contains(['\n', '\r', ',']) {
+            anyhow::bail!("--label: `{l}` is not a usable name (non-empty, one line, no commas)");
+        }
     }
     for m in &s.metrics {
         if catalog::metric(m).is_none() {

@@ -68,7 +68,7 @@ impl RunOptions {
     /// Draws the charts of results folder `dir`, held by this command, if charts are wanted.
     pub fn draw_charts(&self, dir: &std::path::Path, cancel: &AtomicBool) -> Result<()> {
         if let Some(opts) = &self.charts {
-            crate::output::folder::replace_charts(
+            crate::output::amend::replace_charts(
                 dir,
                 |d| crate::chart::render_folder(d, opts),
                 cancel,
@@ -92,6 +92,10 @@ pub fn finish(
     for (name, bytes) in &files {
         staging.write(name, bytes)?;
     }
+    // tables.xlsx beside the CSV files, in the charts' language.
+    let lang = charts.map_or(crate::chart::Lang::En, |c| c.lang);
+    let xlsx = crate::report::xlsx::tables(staging.staged(), lang)?;
+    staging.write(crate::report::xlsx::TABLES_XLSX, &xlsx)?;
     if let Some(opts) = charts {
         staging.draw_charts(|d| crate::chart::render_folder(d, opts))?;
     }

@@ -204,6 +204,15 @@ pub fn sweep(
         &dir.join(layout::SWEEP_TARGETS_CSV),
         &targets_csv(&paths, &summaries),
     )?;
+    let lang = s
+        .options
+        .charts
+        .as_ref()
+        .map_or(crate::chart::Lang::En, |c| c.lang);
+    output::write_atomic(
+        &dir.join(crate::report::xlsx::TABLES_XLSX),
+        &crate::report::xlsx::tables(dir, lang)?,
+    )?;
     let charts = s.options.draw_charts(dir, cancel);
     if cancel.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(Interrupted(format!(
