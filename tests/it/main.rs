@@ -1,5 +1,6 @@
 //! tierflow's integration tests: one binary, one module per theme.
 
+mod browser;
 mod calibration;
 mod charts;
 mod choice;
@@ -19,6 +20,7 @@ mod properties;
 mod queueing;
 mod refusals;
 mod regressions;
+mod report;
 mod responses;
 mod robustness;
 mod scenarios;
