@@ -303,6 +303,6 @@ mod tests {
             "Beds per 1,000 people (tertiary)"
         );
         assert_eq!(parameter("behaviour.habit", Lang::Zh), "就医习惯");
-        assert_eq!(parameter("made.up_key", Lang::En), "made up key");
+        assert_eq!(parameter("made.up_key", Lang::En), "made.up key");
     }
 }

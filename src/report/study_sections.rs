@@ -39,6 +39,9 @@ const SWEEP_METRICS: &[&str] = &[
     "oop_per_capita",
 ];
 
+/// A band in its year: (year, mean, p5, p95).
+type YearBand = (i32, f64, f64, f64);
+
 /// A sweep's part; returns its title.
 pub(crate) fn sweep(part: &Part, body: &mut Body) -> Result<String> {
     let w = part.words;
@@ -74,7 +77,7 @@ pub(crate) fn sweep(part: &Part, body: &mut Body) -> Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))?;
     let n = spec.varied_paths.len();
     let mut last_year = i32::MIN;
-    let mut cells: BTreeMap<(Vec<String>, String), (i32, f64, f64, f64)> = BTreeMap::new();
+    let mut cells: BTreeMap<(Vec<String>, String), YearBand> = BTreeMap::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let field = |i: usize| rec.get(i).unwrap_or("");
