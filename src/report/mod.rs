@@ -127,7 +127,7 @@ impl Part<'_> {
             .into_iter()
             .filter(|(name, _)| name.ends_with(".svg"))
             .map(|(name, bytes)| {
-                let caption = name.trim_end_matches(".svg").replace('_', " ");
+                let caption = caption(name.trim_end_matches(".svg"), self.lang);
                 (caption, String::from_utf8_lossy(&bytes).into_owned())
             })
             .collect())
@@ -145,6 +145,54 @@ impl Part<'_> {
         }
         Ok(())
     }
+}
+
+/// A chart's caption from its file stem (`overlay_total_cost` → "Scenarios over the years:
+/// Total cost").
+fn caption(stem: &str, lang: Lang) -> String {
+    let kinds: [(&str, &str, &str); 7] = [
+        ("overlay_", "Scenarios over the years", "各情景逐年对比"),
+        (
+            "compare_",
+            "Each scenario by year (whiskers: 5–95% band)",
+            "各情景分年数值（误差线：5–95%区间）",
+        ),
+        (
+            "difference_",
+            "Paired difference from the reference scenario",
+            "与参照情景的配对差值",
+        ),
+        (
+            "series_",
+            "Projection with its 5–95% band",
+            "预测值及其5–95%区间",
+        ),
+        ("response_", "Response across the sweep", "参数扫描响应"),
+        (
+            "tornado",
+            "Effect of each setting moved down and up",
+            "各设置上下调整的影响",
+        ),
+        (
+            "fit",
+            "Calibration targets: distance from each target in tolerances",
+            "校准目标：与目标的距离（以容差计）",
+        ),
+    ];
+    for (prefix, en, zh) in kinds {
+        if let Some(metric) = stem.strip_prefix(prefix) {
+            let kind = match lang {
+                Lang::En => en,
+                Lang::Zh => zh,
+            };
+            return if metric.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{kind}: {}", crate::chart::labels::metric(metric, lang))
+            };
+        }
+    }
+    stem.replace('_', " ")
 }
 
 fn folder_kind(dir: &Path) -> Result<FolderKind> {

@@ -160,7 +160,7 @@ const CSS: &str = r#"
 :root { --ink: #1b1f24; --muted: #5b6570; --rule: #d5dae0; --accent: #0072b2; }
 * { box-sizing: border-box; }
 body { font-family: "tierflow-sans", sans-serif; color: var(--ink); margin: 0 auto;
-  max-width: 60rem; padding: 2rem 1.5rem 4rem; line-height: 1.5; font-size: 15px; }
+  max-width: 68rem; padding: 2rem 1.5rem 4rem; line-height: 1.5; font-size: 15px; }
 h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 2px solid var(--accent);
   padding-bottom: .2rem; }
@@ -171,11 +171,11 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1re
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 div.table { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .4rem 0 .8rem; }
+table { border-collapse: collapse; width: 100%; font-size: .84rem; margin: .4rem 0 .8rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .3rem .5rem; text-align: left;
   vertical-align: top; }
-th { background: #f1f4f7; font-weight: 600; white-space: nowrap; }
-td:first-child { min-width: 14rem; }
+th { background: #f1f4f7; font-weight: 600; }
+td:first-child { min-width: 12rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 pre { background: #f6f8fa; border: 1px solid var(--rule); padding: .6rem .8rem;
   white-space: pre-wrap; word-break: break-word; font-size: .85rem; }

@@ -312,33 +312,6 @@ pub(crate) fn compare(part: &Part, body: &mut Body) -> Result<String> {
         (w.seed, j.seed.to_string()),
         (w.version, j.tierflow_version.clone()),
     ]);
-    // Each compared scenario file's description and levers.
-    let mut notes = Vec::new();
-    for input in &j.inputs {
-        let path = PathBuf::from(input);
-        if !path.is_file() {
-            continue;
-        }
-        if let Ok(sc) = crate::scenario::load(&path, &[]) {
-            let files: Vec<String> = sc
-                .files
-                .iter()
-                .map(|f| f.path.display().to_string())
-                .collect();
-            let p = provenance::describe(&sc.tree, &files, part.lang);
-            body.heading(3, &format!("{} — {}", w.scenario, sc.raw.name));
-            if !p.description.is_empty() {
-                body.para(&p.description);
-            }
-            if !p.levers.is_empty() {
-                let mut sub = Body::default();
-                scenario_levers(part, &mut sub, &p);
-                body.extend(sub);
-            }
-            notes.push((input.clone(), p.header_notes));
-        }
-    }
-
     let by: BTreeMap<(&str, i32, &str), &CompareRow> = rows
         .iter()
         .filter(|r| r.breakdown == "all")
@@ -360,16 +333,15 @@ pub(crate) fn compare(part: &Part, body: &mut Body) -> Result<String> {
                 text(metric(m, part.lang)),
                 number(band_text(m, a.mean, a.p5, a.p95)),
                 number(band_text(m, b.mean, b.p5, b.p95)),
-                number(b.diff_mean.map_or("–".into(), |d| fmt_change(u, d))),
-                number(interval(u, b.diff_ci95_low, b.diff_ci95_high)),
+                number2(
+                    b.diff_mean.map_or("–".into(), |d| fmt_change(u, d)),
+                    interval(u, b.diff_ci95_low, b.diff_ci95_high),
+                ),
                 number(interval(u, b.diff_p5, b.diff_p95)),
             ]);
         }
-        let diff_head = format!("{} ({other} − {reference})", w.difference);
-        body.table(
-            &[w.metric, &reference, other, &diff_head, w.ci95, w.spread],
-            &table,
-        );
+        let diff_head = format!("{} ({other} − {reference}); {}", w.difference, w.ci95);
+        body.table(&[w.metric, &reference, other, &diff_head, w.spread], &table);
     }
     body.note(w.effect_note);
 
@@ -402,6 +374,43 @@ pub(crate) fn compare(part: &Part, body: &mut Body) -> Result<String> {
     }
     body.note(w.effect_note);
     part.chart_section(body)?;
+    // Each compared scenario: its description, and for every scenario after the reference the
+    // settings it changes from the scenario it extends (the policy, when it extends the
+    // reference), with the clauses its file cites.
+    let mut notes = Vec::new();
+    for (i, input) in j.inputs.iter().enumerate() {
+        let path = PathBuf::from(input);
+        if !path.is_file() {
+            continue;
+        }
+        if let Ok(sc) = crate::scenario::load(&path, &[]) {
+            let files: Vec<String> = sc
+                .files
+                .iter()
+                .map(|f| f.path.display().to_string())
+                .collect();
+            let p = provenance::describe(&sc.tree, &files, part.lang);
+            let label = j
+                .scenarios
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| sc.raw.name.clone());
+            let heading = if label == sc.raw.name {
+                format!("{} — {label}", w.scenario)
+            } else {
+                format!("{} — {label} ({})", w.scenario, sc.raw.name)
+            };
+            body.heading(3, &heading);
+            if !p.description.is_empty() {
+                body.para(&p.description);
+            }
+            if i > 0 && !p.levers.is_empty() {
+                body.note(w.levers_intro);
+                scenario_levers(part, body, &p);
+            }
+            notes.push((input.clone(), p.header_notes));
+        }
+    }
     assumptions(part, body, &notes);
     let mut args = vec!["tierflow".to_string(), "compare".to_string()];
     args.extend(j.inputs.iter().cloned());
