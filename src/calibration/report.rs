@@ -182,10 +182,23 @@ pub fn calibrated_toml(cal: &Calibration, outcome: &Outcome, s: &Settings) -> St
     if !kept.is_empty() {
         t.push_str("\n# Set on the command line when calibrating (the fit holds with them):\n");
         for o in kept {
-            if let Some((p, v)) = o.split_once('=')
-                && let Ok(v) = crate::scenario::paths::parse_value(v.trim())
-            {
-                t.push_str(&format!("{} = {v}\n", dotted_key(p.trim())));
+            if let Some(lever) = o.strip_prefix(crate::scenario::levers::LEVER_PREFIX) {
+                t.push_str(&format!(
+                    "# --lever {lever} was given too: pass it again when running this file\n"
+                ));
+                continue;
+            }
+            if let Some((p, v)) = o.split_once('=') {
+                let v = v.trim();
+                let value = match v.strip_suffix('%') {
+                    Some(_) => crate::scenario::levers::number(v, "fraction")
+                        .map(toml::Value::Float)
+                        .map_err(|_| ()),
+                    None => crate::scenario::paths::parse_value(v).map_err(|_| ()),
+                };
+                if let Ok(v) = value {
+                    t.push_str(&format!("{} = {v}\n", dotted_key(p.trim())));
+                }
             }
         }
     }

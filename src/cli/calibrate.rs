@@ -55,8 +55,8 @@ pub fn calibrate(a: CalibrateArgs) -> Result<()> {
     };
     let settings = CalibrateSettings {
         scenario: a.scenario.scenario.clone(),
-        set: a.scenario.set.clone(),
-        overrides: runner.overrides(&a.scenario.set),
+        set: a.scenario.overrides(),
+        overrides: runner.overrides(&a.scenario.overrides()),
         calibration_file: a.calibration.clone(),
         replications: a.replications,
         max_evaluations: a.max_evaluations,

@@ -16,6 +16,9 @@ pub struct CompareArgs {
     /// Override a parameter in every scenario file: PATH=VALUE (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Move a lever in every scenario file that declares it: NAME=VALUE[@DATE] (repeatable).
+    #[arg(long = "lever", value_name = "NAME=VALUE[@DATE]")]
+    lever: Vec<String>,
     /// Metrics for the table and charts, comma-separated (default: the headline outcomes).
     #[arg(long, value_delimiter = ',')]
     metrics: Vec<String>,
@@ -31,7 +34,7 @@ pub struct CompareArgs {
 pub fn compare(a: CompareArgs) -> Result<()> {
     let settings = CompareSettings {
         inputs: a.inputs.clone(),
-        set: a.set.clone(),
+        set: super::lever_overrides(&a.set, &a.lever),
         replications: a.runner.replications,
         seed: a.runner.seed,
         metrics: a.metrics.clone(),

@@ -35,9 +35,35 @@ pub struct Cli {
 pub struct ScenarioArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Override a parameter: PATH=VALUE, as `tierflow params` lists paths (repeatable).
+    /// Override a parameter: PATH=VALUE, as `tierflow params` lists paths (repeatable); a
+    /// fraction may be written as a percentage (50%). It holds for the whole run: a timeline
+    /// change of the same path is dropped (an override wins from its date).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Move a lever the scenario declares: NAME=VALUE[@YYYY-MM-DD] (repeatable; `tierflow
+    /// levers SCENARIO` lists them). It holds from its date (the lever's own by default); a
+    /// timeline change of its paths on or after that date is dropped. Applied after --set.
+    #[arg(long = "lever", value_name = "NAME=VALUE[@DATE]")]
+    pub lever: Vec<String>,
+}
+
+impl ScenarioArgs {
+    /// The overrides in the order applied: every --set, then every --lever.
+    pub fn overrides(&self) -> Vec<String> {
+        lever_overrides(&self.set, &self.lever)
+    }
+}
+
+/// `--set` overrides followed by `--lever` ones (recorded as `lever:NAME=VALUE[@DATE]`).
+pub fn lever_overrides(set: &[String], lever: &[String]) -> Vec<String> {
+    set.iter()
+        .cloned()
+        .chain(
+            lever
+                .iter()
+                .map(|l| format!("{}{l}", crate::scenario::levers::LEVER_PREFIX)),
+        )
+        .collect()
 }
 
 /// Chart options every command that writes results takes.
@@ -169,6 +195,8 @@ pub enum Command {
     Params(ScenarioArgs),
     /// Validate a scenario without running it and describe what would run.
     Check(ScenarioArgs),
+    /// List the scenario's named policy levers with their values, ranges and clauses.
+    Levers(ScenarioArgs),
     /// Run a grid of parameter values (common random numbers; resumable).
     Sweep(sweep::SweepArgs),
     /// Compare scenarios with paired replications: side-by-side table, differences, charts.
@@ -194,11 +222,15 @@ pub fn main() -> ExitCode {
     // Ctrl-C and SIGTERM are honoured from the first step to the last.
     interrupt::install();
     let cli = Cli::parse();
-    let reads_only = matches!(cli.command, Command::Params(_) | Command::Check(_));
+    let reads_only = matches!(
+        cli.command,
+        Command::Params(_) | Command::Check(_) | Command::Levers(_)
+    );
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Params(a) => params::params(a),
         Command::Check(a) => params::check(a),
+        Command::Levers(a) => params::levers(a),
         Command::Plot(a) => plot::plot(a),
         Command::Sweep(a) => sweep::sweep(a),
         Command::Compare(a) => compare::compare(a),

@@ -22,7 +22,7 @@ pub struct RunArgs {
 
 /// Runs a scenario.
 pub fn run(a: RunArgs) -> Result<()> {
-    let mut overrides = a.runner.overrides(&a.scenario.set);
+    let mut overrides = a.runner.overrides(&a.scenario.overrides());
     if a.monthly {
         overrides.push("run.monthly_outputs=true".to_string());
     }
@@ -30,7 +30,7 @@ pub fn run(a: RunArgs) -> Result<()> {
     let settings = RunSettings {
         scenario: a.scenario.scenario.clone(),
         overrides,
-        set: a.scenario.set.clone(),
+        set: a.scenario.overrides(),
         replication: a.replication,
         options: a.runner.study()?,
     };

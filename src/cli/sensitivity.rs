@@ -54,7 +54,7 @@ fn parse_range(text: &str) -> Result<f64, String> {
 pub fn sensitivity(a: SensitivityArgs) -> Result<()> {
     let settings = SensitivitySettings {
         scenario: a.scenario.scenario.clone(),
-        overrides: a.runner.overrides(&a.scenario.set),
+        overrides: a.runner.overrides(&a.scenario.overrides()),
         params: a.params.clone(),
         range: a.range,
         metric: a.metric.clone(),

@@ -22,7 +22,7 @@ pub struct SweepArgs {
 pub fn sweep(a: SweepArgs) -> Result<()> {
     let settings = SweepSettings {
         scenario: a.scenario.scenario.clone(),
-        overrides: a.runner.overrides(&a.scenario.set),
+        overrides: a.runner.overrides(&a.scenario.overrides()),
         vary: a.vary.clone(),
         options: a.runner.study()?,
     };

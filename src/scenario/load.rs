@@ -35,6 +35,9 @@ pub struct Scenario {
     pub overrides: Vec<String>,
     /// Parameters given as distributions (their central values are in `tree`): file order, then `--set` order.
     pub uncertain: Vec<Uncertain>,
+    /// One note per timeline change an override replaced (the rule in [`super::levers`]);
+    /// `check` and `run` print them.
+    pub override_notes: Vec<String>,
 }
 
 impl Scenario {
@@ -56,7 +59,8 @@ impl Scenario {
     }
 
     /// A note when the timeline sets any of `paths` at a date: a value given for the whole run
-    /// (by `--set`, `--vary` or a sensitivity move) then holds only until that date.
+    /// (by `--vary` or a sensitivity move) replaces those changes (an override wins from its
+    /// date; [`super::levers`]).
     pub fn timeline_note(&self, paths: &[String]) -> Option<String> {
         let hits: Vec<String> = paths
             .iter()
@@ -73,7 +77,7 @@ impl Scenario {
             .collect();
         (!hits.is_empty()).then(|| {
             format!(
-                "note: the scenario's timeline resets {}; the values given here apply only until then",
+                "note: the values given here replace the scenario's timeline changes of {} (an override wins from its date)",
                 hits.join("; ")
             )
         })
@@ -162,34 +166,11 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     let mut merged = read_chain(path, &mut files, &mut Vec::new())?;
     let mut uncertain = uncertainty::extract(&mut merged).map_err(|e| locate(&files, e))?;
     let raw = deserialize(&merged).map_err(|e| locate(&files, e))?;
-    let mut tree = resolved_tree(raw);
+    let mut tree = resolved_tree(raw.clone());
     let known: Vec<String> = paths::flatten(&tree).into_iter().map(|p| p.path).collect();
-    for arg in overrides {
-        let (p, v) = arg.split_once('=').ok_or_else(|| {
-            ScenarioError::new(
-                ErrorKind::Override,
-                format!("--set `{arg}`: expected PATH=VALUE, e.g. tiers.county.beds_per_1000=2.5"),
-            )
-        })?;
-        let (p, v) = (p.trim(), v.trim());
-        check_known_path(p, &known).map_err(|e| e.with_origin(&format!("--set {arg}")))?;
-        let mut value = paths::parse_value(v).map_err(|m| {
-            ScenarioError::new(ErrorKind::Override, format!("--set: {m}")).at_path(p)
-        })?;
-        // A later value for a path replaces any earlier distribution for it.
-        uncertain.retain(|u| u.path != p);
-        if let Some(dist) = uncertainty::parse(p, &value) {
-            let dist = dist.map_err(|e| e.with_origin(&format!("--set {arg}")))?;
-            value = toml::Value::Float(dist.central());
-            uncertain.push(Uncertain {
-                path: p.to_string(),
-                dist,
-            });
-        }
-        paths::set_path(&mut tree, p, value)
-            .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("--set: {m}")))?;
-    }
-    let raw = if overrides.is_empty() {
+    super::levers::validate(&raw, &known).map_err(|e| locate(&files, e))?;
+    let applied = super::overrides::apply(&mut tree, &raw, overrides, &known, &mut uncertain)?;
+    let mut raw = if overrides.is_empty() {
         deserialize(&tree).map_err(|e| locate(&files, e))?
     } else {
         deserialize(&tree).map_err(|mut e| {
@@ -197,6 +178,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
             e
         })?
     };
+    let override_notes = super::levers::resolve(&mut raw, &applied.reaches, applied.dated);
     let tree = resolved_tree(raw.clone());
     let scenario = Scenario {
         raw,
@@ -204,6 +186,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         files,
         overrides: overrides.to_vec(),
         uncertain,
+        override_notes,
     };
     check_timeline_paths(&scenario, &known)?;
     check_uncertain_paths(&scenario)?;
@@ -211,7 +194,8 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 }
 
 impl ScenarioError {
-    fn with_origin(mut self, origin: &str) -> Self {
+    /// Prefixes the message with where the error came from (an override, a change).
+    pub(super) fn with_origin(mut self, origin: &str) -> Self {
         self.message = format!("{origin}: {}", self.message);
         self
     }

@@ -5,7 +5,9 @@
 
 pub mod calibration_file;
 pub mod error;
+pub mod levers;
 pub mod load;
+pub mod overrides;
 pub mod paths;
 pub mod raw;
 pub mod uncertainty;

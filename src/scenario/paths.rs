@@ -34,7 +34,8 @@ pub struct Param {
 /// Lists every leaf of a resolved scenario tree in file order.
 pub fn flatten(tree: &toml::Table) -> Vec<Param> {
     let mut out = Vec::new();
-    for (k, v) in tree {
+    // Levers name parameters; they are not parameters themselves.
+    for (k, v) in tree.iter().filter(|(k, _)| *k != "levers") {
         walk(k, k, v, &mut out);
     }
     out

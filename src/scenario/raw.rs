@@ -60,6 +60,9 @@ pub struct RawScenario {
     /// What `tierflow calibrate` fits (ignored by every other command).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration: Option<RawCalibration>,
+    /// Named policy levers (`--lever NAME=VALUE[@DATE]`, `tierflow levers`, `serve`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub levers: BTreeMap<String, super::levers::RawLever>,
 }
 
 /// Run length and Monte Carlo settings.

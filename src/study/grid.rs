@@ -113,7 +113,13 @@ pub fn parse_vary(spec: &str) -> Result<Vary, ScenarioError> {
                 if x.is_empty() {
                     return Err(err(spec, "an empty value in the list"));
                 }
-                parse_value(x).map_err(|m| err(spec, m).at_path(&path))?;
+                // A percentage is converted by the caller, which knows the unit.
+                let percent = x
+                    .strip_suffix('%')
+                    .is_some_and(|n| n.trim().parse::<f64>().is_ok());
+                if !percent {
+                    parse_value(x).map_err(|m| err(spec, m).at_path(&path))?;
+                }
             }
             v
         }

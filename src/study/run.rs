@@ -170,13 +170,8 @@ pub fn run(
         &sc.uncertain,
         s.options.fix_parameters,
     ));
-    let set_paths: Vec<String> = s
-        .set
-        .iter()
-        .filter_map(|o| o.split_once('=').map(|(p, _)| p.trim().to_string()))
-        .collect();
-    if let Some(note) = sc.timeline_note(&set_paths) {
-        text.push_str(&note);
+    for note in &sc.override_notes {
+        text.push_str(note);
         text.push('\n');
     }
     text.push_str(&terminal::report(model, reps.len(), &band_rows, &judged));

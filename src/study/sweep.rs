@@ -97,13 +97,27 @@ pub fn sweep(
     let varies = parse_varies(s, &base)?;
     let points = grid::expand(&varies)?;
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
-    let note = base.timeline_note(&paths);
+    // A lever's note is about the paths it sets.
+    let reached: Vec<String> = paths
+        .iter()
+        .flat_map(|p| match base.raw.levers.get(p) {
+            Some(l) => l.paths.clone(),
+            None => vec![p.clone()],
+        })
+        .collect();
+    let note = base.timeline_note(&reached);
 
     // Validate every point before running any.
     let mut prepared = Vec::with_capacity(points.len());
     for values in &points {
         let mut overrides = s.overrides.clone();
-        overrides.extend(paths.iter().zip(values).map(|(p, v)| format!("{p}={v}")));
+        overrides.extend(paths.iter().zip(values).map(|(p, v)| {
+            if base.raw.levers.contains_key(p) {
+                format!("{}{p}={v}", crate::scenario::levers::LEVER_PREFIX)
+            } else {
+                format!("{p}={v}")
+            }
+        }));
         let sc =
             scenario::load(&s.scenario, &overrides).map_err(|e| point_error(&paths, values, e))?;
         prepared.push(
@@ -521,7 +535,27 @@ fn parse_varies(s: &SweepSettings, base: &scenario::Scenario) -> Result<Vec<Vary
     let known: Vec<String> = base.params().into_iter().map(|p| p.path).collect();
     let mut varies: Vec<Vary> = Vec::new();
     for spec in &s.vary {
-        let v = grid::parse_vary(spec)?;
+        let mut v = grid::parse_vary(spec)?;
+        // A lever's name varies every path it sets (from its date).
+        let lever = base.raw.levers.get(&v.path);
+        let unit = lever.map_or_else(
+            || crate::catalog::parameter_unit(&v.path).to_string(),
+            |l| l.unit.clone(),
+        );
+        for x in &mut v.values {
+            if x.ends_with('%') {
+                let f = crate::scenario::levers::number(x, &unit)
+                    .map_err(|m| anyhow::anyhow!("--vary `{spec}`: {m}"))?;
+                *x = grid::tidy(f);
+            }
+        }
+        if lever.is_some() {
+            if varies.iter().any(|w| w.path == v.path) {
+                anyhow::bail!("--vary `{spec}`: `{}` is varied twice", v.path);
+            }
+            varies.push(v);
+            continue;
+        }
         // Points differ in the model or the population; they share the run, timeline and targets.
         if !(is_model_parameter(&v.path) || v.path.starts_with("population.")) {
             anyhow::bail!(

@@ -13,6 +13,7 @@ mod extremes;
 mod fuzz;
 mod insurance;
 mod interrupt;
+mod levers;
 mod mechanisms;
 mod pairing;
 mod policy;
