@@ -22,5 +22,6 @@ pub mod monte_carlo;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod study;
 pub mod tier;

@@ -13,6 +13,7 @@ mod progress;
 mod report;
 mod run;
 mod sensitivity;
+mod serve;
 mod sweep;
 
 use std::io::Write;
@@ -209,6 +210,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// Write one self-contained HTML report (tables, charts, sources) of results folders.
     Report(report::ReportArgs),
+    /// Open the local what-if page: move lever sliders, see projections against the baseline.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -237,6 +240,7 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(a) => sensitivity::sensitivity(a),
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Report(a) => report::report(a),
+        Command::Serve(a) => serve::serve(a),
     };
     match result {
         // A command that writes nothing still reports that it was interrupted.

@@ -169,8 +169,29 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
     let mut tree = resolved_tree(raw.clone());
     let known: Vec<String> = paths::flatten(&tree).into_iter().map(|p| p.path).collect();
     super::levers::validate(&raw, &known).map_err(|e| locate(&files, e))?;
-    let applied = super::overrides::apply(&mut tree, &raw, overrides, &known, &mut uncertain)?;
-    let mut raw = if overrides.is_empty() {
+    // Lever values a file records (`[lever_values]`, as "save as scenario" writes them) apply
+    // first, then the command line's overrides.
+    let mut all_overrides: Vec<String> = raw
+        .lever_values
+        .iter()
+        .map(|(name, v)| {
+            let v = match v {
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{}{name}={v}", super::levers::LEVER_PREFIX)
+        })
+        .collect();
+    all_overrides.extend(overrides.iter().cloned());
+    let applied = super::overrides::apply(&mut tree, &raw, &all_overrides, &known, &mut uncertain)
+        .map_err(|e| {
+            if e.message.contains("--lever") && !raw.lever_values.is_empty() {
+                locate(&files, e)
+            } else {
+                e
+            }
+        })?;
+    let mut raw = if all_overrides.is_empty() {
         deserialize(&tree).map_err(|e| locate(&files, e))?
     } else {
         deserialize(&tree).map_err(|mut e| {
@@ -179,6 +200,8 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
         })?
     };
     let override_notes = super::levers::resolve(&mut raw, &applied.reaches, applied.dated);
+    // Applied: the resolved scenario carries their effect, not the instruction.
+    raw.lever_values.clear();
     let tree = resolved_tree(raw.clone());
     let scenario = Scenario {
         raw,
@@ -341,6 +364,16 @@ fn read_chain(
             // extends it (a region, a policy) is not fitted to the same targets, so the block
             // is not inherited. It may state its own.
             b.remove("calibration");
+            // An extending file adds timeline entries to its base's rather than replacing
+            // them (a policy on top of a baseline that already has dated changes).
+            let mut table = table;
+            if let (Some(toml::Value::Array(base_entries)), Some(toml::Value::Array(own))) =
+                (b.get("timeline"), table.get_mut("timeline"))
+            {
+                let mut all = base_entries.clone();
+                all.append(own);
+                *own = all;
+            }
             merge(&mut b, table);
             b
         }

@@ -35,7 +35,10 @@ pub struct Param {
 pub fn flatten(tree: &toml::Table) -> Vec<Param> {
     let mut out = Vec::new();
     // Levers name parameters; they are not parameters themselves.
-    for (k, v) in tree.iter().filter(|(k, _)| *k != "levers") {
+    for (k, v) in tree
+        .iter()
+        .filter(|(k, _)| *k != "levers" && *k != "lever_values")
+    {
         walk(k, k, v, &mut out);
     }
     out

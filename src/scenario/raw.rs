@@ -63,6 +63,10 @@ pub struct RawScenario {
     /// Named policy levers (`--lever NAME=VALUE[@DATE]`, `tierflow levers`, `serve`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub levers: BTreeMap<String, super::levers::RawLever>,
+    /// Lever values this file moves, applied like `--lever NAME=VALUE[@DATE]` before the
+    /// command line's (a number, true/false, or "VALUE@YYYY-MM-DD").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub lever_values: BTreeMap<String, toml::Value>,
 }
 
 /// Run length and Monte Carlo settings.
