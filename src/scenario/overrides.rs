@@ -72,6 +72,15 @@ pub fn apply(
                 dist,
             });
         }
+        // A table given for a table merges into it (`--set 'timeline.3.set={"x" = 1}'` changes
+        // one key of that entry and keeps the others), as a file that extends another does.
+        if let toml::Value::Table(given) = &value
+            && let Some(toml::Value::Table(existing)) = get_path(tree, p)
+        {
+            let mut merged = existing.clone();
+            merged.extend(given.clone());
+            value = toml::Value::Table(merged);
+        }
         paths::set_path(tree, p, value)
             .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("--set: {m}")))?;
         applied.reaches.push(Reach {
@@ -144,4 +153,18 @@ fn apply_lever(
         });
     }
     Ok(())
+}
+
+/// The value at dotted `path`, if there is one (numbers index arrays).
+fn get_path<'a>(tree: &'a toml::Table, path: &str) -> Option<&'a toml::Value> {
+    let mut segs = path.split('.');
+    let mut cur = tree.get(segs.next()?)?;
+    for seg in segs {
+        cur = match cur {
+            toml::Value::Table(t) => t.get(seg)?,
+            toml::Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }

@@ -258,3 +258,56 @@ fn levers_are_listed_with_values_and_vary_takes_a_lever_name() {
     );
     assert!(csv.contains("\n0.5,") && csv.contains("\n0.8,"));
 }
+
+#[test]
+fn an_extending_file_adds_its_timeline_entries_to_its_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("more.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = \"{}\"\nname = \"more\"\n\n[[timeline]]\ndate = \"2016-06-01\"\nset = {{ \"tiers.county.beds_per_1000\" = 3.0 }}\nsource = \"test\"\n\n[lever_values]\ngrassroots_outpatient_payout = \"0.7@2016-01-01\"\n",
+            repo(SHAOXING).display()
+        ),
+    )
+    .unwrap();
+    let base = load(&[]);
+    let more = scenario::load(&file, &[]).unwrap();
+    // The base's 8 entries, this file's one, and the lever value's own entry.
+    assert_eq!(more.raw.timeline.len(), base.raw.timeline.len() + 2);
+    let c = changes(&more);
+    assert_eq!(
+        c[&(
+            "2016-06-01".to_string(),
+            "tiers.county.beds_per_1000".to_string()
+        )],
+        "3.0"
+    );
+    assert_eq!(
+        c[&(
+            "2016-01-01".to_string(),
+            "schemes.residents.outpatient.township.rate".to_string()
+        )],
+        "0.7"
+    );
+}
+
+#[test]
+fn setting_a_timeline_entry_s_table_changes_only_the_keys_given() {
+    // Entry 4 (2015-01-01) sets six residents_shiqu outpatient values; changing one keeps five.
+    let s = load(&["timeline.3.set={\"schemes.residents_shiqu.outpatient.township.rate\" = 0.6}"]);
+    let c = changes(&s);
+    let at = |p: &str| c.get(&("2015-01-01".to_string(), p.to_string())).cloned();
+    assert_eq!(
+        at("schemes.residents_shiqu.outpatient.township.rate").as_deref(),
+        Some("0.6")
+    );
+    assert_eq!(
+        at("schemes.residents_shiqu.outpatient.village.rate").as_deref(),
+        Some("0.5")
+    );
+    assert_eq!(
+        at("schemes.residents_shiqu.outpatient.township.cap_yuan").as_deref(),
+        Some("500.0")
+    );
+}

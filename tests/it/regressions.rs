@@ -37,7 +37,24 @@ fn closing_a_tiers_beds_moves_its_queue_on() {
             "\"tiers.township.beds_per_1000\" = 0.8 }",
             "\"tiers.township.beds_per_1000\" = 0.8, \"tiers.county.beds_per_1000\" = 0.0 }",
         );
-    let closing = plan_from_str(&text, &["tiers.county.beds_per_1000=0.05"]);
+    // Few county beds from the start (in the file: a --set would hold for the whole run and
+    // replace the timeline's closing, as an override wins from its date).
+    let text = text.replacen(
+        "[tiers.county]\n",
+        "[tiers.county]\n# few beds, so patients queue\n",
+        1,
+    );
+    let text = {
+        let at = text.find("[tiers.county]").unwrap();
+        let rel = text[at..].find("beds_per_1000 = 0.8").unwrap();
+        let mut t = text.clone();
+        t.replace_range(
+            at + rel..at + rel + "beds_per_1000 = 0.8".len(),
+            "beds_per_1000 = 0.05",
+        );
+        t
+    };
+    let closing = plan_from_str(&text, &[]);
     assert_eq!(
         closing.epochs[1].model.tiers[Tier::County]
             .as_ref()

@@ -176,7 +176,7 @@ fn every_kind_of_results_folder_gives_a_report_that_opens_offline_in_chromium() 
         "the effect's interval is shown"
     );
     assert!(
-        dom.contains("overlay grassroots outpatient share"),
+        dom.contains("各情景逐年对比: 基层诊疗量占比"),
         "overlay chart"
     );
 

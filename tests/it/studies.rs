@@ -361,7 +361,7 @@ fn compare_pairs_files_and_finished_runs_alike_and_refuses_unpairable_runs() {
 }
 
 #[test]
-fn a_sweep_says_when_the_timeline_resets_a_varied_parameter() {
+fn a_sweep_says_when_its_values_replace_the_timeline_s_changes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sw");
     let text = ok(&[
@@ -380,7 +380,7 @@ fn a_sweep_says_when_the_timeline_resets_a_varied_parameter() {
     ]
     .concat());
     assert!(
-        text.contains("timeline resets `tiers.township.quality_change` on 2014-11-01, 2016-01-01"),
+        text.contains("replace the scenario's timeline changes of `tiers.township.quality_change` on 2014-11-01, 2016-01-01 (an override wins from its date)"),
         "{text}"
     );
 }
