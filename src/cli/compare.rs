@@ -16,7 +16,7 @@ pub struct CompareArgs {
     /// Override a parameter in every scenario file: PATH=VALUE (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
-    /// Move a lever in every scenario file that declares it: NAME=VALUE[@DATE] (repeatable).
+    /// Move a lever in every scenario file that declares it: `NAME=VALUE[@DATE]` (repeatable).
     #[arg(long = "lever", value_name = "NAME=VALUE[@DATE]")]
     lever: Vec<String>,
     /// Metrics for the table and charts, comma-separated (default: the headline outcomes).

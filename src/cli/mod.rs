@@ -41,7 +41,7 @@ pub struct ScenarioArgs {
     /// change of the same path is dropped (an override wins from its date).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Move a lever the scenario declares: NAME=VALUE[@YYYY-MM-DD] (repeatable; `tierflow
+    /// Move a lever the scenario declares: `NAME=VALUE[@YYYY-MM-DD]` (repeatable; `tierflow
     /// levers SCENARIO` lists them). It holds from its date (the lever's own by default); a
     /// timeline change of its paths on or after that date is dropped. Applied after --set.
     #[arg(long = "lever", value_name = "NAME=VALUE[@DATE]")]

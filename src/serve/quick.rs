@@ -61,7 +61,7 @@ pub fn quick_overrides(path: &Path) -> Result<(Vec<String>, Value)> {
     ))
 }
 
-/// Runs the quick baseline and what-if of `path` with `levers` (NAME → VALUE[@DATE]) and
+/// Runs the quick baseline and what-if of `path` with `levers` (`NAME` → `VALUE[@DATE]`) and
 /// returns the page's JSON; stops early when `cancel` is set.
 pub fn answer(
     path: &Path,

@@ -83,6 +83,24 @@ fn model_overrides(overrides: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The overrides that apply to the scenario file `p`: every `--set`, and each `--lever` the file
+/// declares (a baseline need not declare its policy's levers).
+fn declared_only(p: &Path, overrides: &[String]) -> Result<Vec<String>> {
+    let prefix = scenario::levers::LEVER_PREFIX;
+    if !overrides.iter().any(|o| o.starts_with(prefix)) {
+        return Ok(overrides.to_vec());
+    }
+    let declared = scenario::load(p, &[])?.raw.levers;
+    Ok(overrides
+        .iter()
+        .filter(|o| {
+            o.strip_prefix(prefix)
+                .is_none_or(|l| declared.contains_key(l.split('=').next().unwrap_or("").trim()))
+        })
+        .cloned()
+        .collect())
+}
+
 /// One compared scenario's values by row name.
 type Rows = BTreeMap<RowName, Vec<(usize, f64)>>;
 
@@ -102,7 +120,7 @@ pub fn compare(
     // One seed and replication count for all, from the flags or the first input.
     let (seed, reps) = match &inputs[0] {
         Input::File(p) => {
-            let sc = scenario::load(p, &s.set)?;
+            let sc = scenario::load(p, &declared_only(p, &s.set)?)?;
             (sc.raw.run.seed, sc.raw.run.replications)
         }
         Input::Folder(_, m) => (m.seed, m.replications_run.len() as u32),
@@ -118,7 +136,7 @@ pub fn compare(
     for (i, input) in inputs.iter().enumerate() {
         match input {
             Input::File(p) => {
-                let sc = scenario::load(p, &overrides)?;
+                let sc = scenario::load(p, &declared_only(p, &overrides)?)?;
                 prepared.push((i, Prepared::new(sc, s.options.fix_parameters)?));
             }
             Input::Folder(p, m) => {
@@ -132,6 +150,23 @@ pub fn compare(
                         reps.saturating_sub(1)
                     );
                 }
+            }
+        }
+    }
+    // A lever no compared file declares is a mistake, not a no-op.
+    for o in &s.set {
+        if let Some(l) = o.strip_prefix(scenario::levers::LEVER_PREFIX) {
+            let name = l.split('=').next().unwrap_or("").trim();
+            let declared = inputs.iter().any(|i| match i {
+                Input::File(p) => {
+                    scenario::load(p, &[]).is_ok_and(|sc| sc.raw.levers.contains_key(name))
+                }
+                Input::Folder(..) => false,
+            });
+            if !declared {
+                anyhow::bail!(
+                    "--lever {l}: no compared scenario file declares a lever `{name}` (`tierflow levers FILE` lists them)"
+                );
             }
         }
     }

@@ -311,3 +311,35 @@ fn setting_a_timeline_entry_s_table_changes_only_the_keys_given() {
         Some("500.0")
     );
 }
+
+#[test]
+fn compare_moves_a_lever_only_in_the_files_that_declare_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let args = |lever: &'static str| {
+        vec![
+            "compare".to_string(),
+            "scenarios/shaoxing-baseline.toml".to_string(),
+            SHAOXING.to_string(),
+            "--lever".to_string(),
+            lever.to_string(),
+            "--set".to_string(),
+            "population.scale=0.002".to_string(),
+            "-r".to_string(),
+            "2".to_string(),
+            "-q".to_string(),
+            "--no-charts".to_string(),
+            "--force".to_string(),
+            "-o".to_string(),
+            out.to_str().unwrap().to_string(),
+        ]
+    };
+    let a = args("grassroots_outpatient_payout=80%");
+    tierflow_ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let b = args("nonexistent=1");
+    let e = tierflow_error(&b.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        e.contains("no compared scenario file declares a lever `nonexistent`"),
+        "{e}"
+    );
+}
