@@ -73,9 +73,11 @@ function leverText(l, v) {
 
 async function getJSON(url, options) {
   const r = await fetch(url, options);
-  const body = await r.json();
+  const text = await r.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch (e) { body = { error: text || r.statusText }; }
   if (r.status === 409) return null;
-  if (!r.ok) throw new Error(body.error || r.statusText);
+  if (!r.ok) throw new Error((body && body.error) || r.statusText);
   return body;
 }
 

@@ -185,6 +185,8 @@ pub fn describe(resolved: &toml::Table, files: &[String], lang: Lang) -> Provena
                 || path.starts_with("calibration")
                 || path.starts_with("run.")
                 || path.starts_with("targets.")
+                || path.starts_with("levers.")
+                || path.starts_with("lever_values.")
                 || there.get(path) == Some(value)
             {
                 continue;

@@ -340,7 +340,7 @@ fn sweep_sheet(book: &mut Workbook, dir: &Path, lang: Lang, h: &Heads, f: &Forma
         .with_context(|| format!("cannot read `{}`", path.display()))?;
     let header = reader.headers()?.clone();
     // The varied paths come first, then year, metric, tier, group, condition, signing, band.
-    let n = header.iter().position(|c| c == "year").unwrap_or(0);
+    let n = header.len().saturating_sub(11);
     let mut head: Vec<String> = header.iter().take(n).map(|p| parameter(p, lang)).collect();
     head.extend([h.metric, h.year, h.mean, h.p5, h.p95].map(String::from));
     let refs: Vec<&str> = head.iter().map(String::as_str).collect();

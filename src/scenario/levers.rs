@@ -86,6 +86,27 @@ pub fn parse_lever(text: &str) -> Result<LeverOverride, ScenarioError> {
     })
 }
 
+/// Orders two "YYYY-MM-DD" dates as days (so `2016-7-1` sorts before `2016-10-01`, as the
+/// engine reads it); text order when either is not a date.
+pub fn day_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok();
+    match (day(a), day(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.trim().cmp(b.trim()),
+    }
+}
+
+/// Removes `path` from the dated lever entries an override reaching it from `from` (None: the
+/// whole run) replaces; entries left empty go.
+pub fn drop_reached(dated: &mut Vec<RawPolicyChange>, path: &str, from: Option<&str>) {
+    for c in dated.iter_mut() {
+        if from.is_none_or(|f| day_order(&c.date, f) != std::cmp::Ordering::Less) {
+            c.set.remove(path);
+        }
+    }
+    dated.retain(|c| !c.set.is_empty());
+}
+
 /// Checks a "YYYY-MM-DD" date.
 pub fn check_date(d: &str) -> Result<(), String> {
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -198,7 +219,10 @@ pub fn resolve(
         let source = change.source.clone();
         change.set.retain(|key, _| {
             let winner = reaches.iter().rev().find(|r| {
-                r.path == *key && r.from.as_deref().is_none_or(|f| date.as_str() >= f)
+                r.path == *key
+                    && r.from
+                        .as_deref()
+                        .is_none_or(|f| day_order(&date, f) != std::cmp::Ordering::Less)
             });
             match winner {
                 Some(r) => {
@@ -225,9 +249,12 @@ pub fn current_value(tree: &toml::Table, raw: &RawScenario, lever: &RawLever) ->
     let at = |p: &str| -> Option<String> {
         let mut v = params.iter().find(|x| x.path == p).map(|x| x.value.clone());
         let mut changes: Vec<&RawPolicyChange> = raw.timeline.iter().collect();
-        changes.sort_by(|a, b| a.date.cmp(&b.date));
+        changes.sort_by(|a, b| day_order(&a.date, &b.date));
         for c in changes {
-            if lever.from.as_deref().is_some_and(|f| c.date.as_str() <= f)
+            if lever
+                .from
+                .as_deref()
+                .is_some_and(|f| day_order(&c.date, f) != std::cmp::Ordering::Greater)
                 && let Some(x) = c.set.get(p)
             {
                 v = Some(x.to_string());

@@ -50,7 +50,7 @@ pub fn apply(
     };
     for arg in overrides {
         if let Some(text) = arg.strip_prefix(LEVER_PREFIX) {
-            apply_lever(tree, raw, text, &start, &mut applied)?;
+            apply_lever(tree, raw, text, &start, &mut applied, uncertain)?;
             continue;
         }
         let (p, v) = arg.split_once('=').ok_or_else(|| {
@@ -83,6 +83,8 @@ pub fn apply(
         }
         paths::set_path(tree, p, value)
             .map_err(|m| ScenarioError::new(ErrorKind::Override, format!("--set: {m}")))?;
+        // A later override beats an earlier dated lever too.
+        levers::drop_reached(&mut applied.dated, p, None);
         applied.reaches.push(Reach {
             path: p.to_string(),
             from: None,
@@ -98,6 +100,7 @@ fn apply_lever(
     text: &str,
     start: &str,
     applied: &mut Applied,
+    uncertain: &mut Vec<Uncertain>,
 ) -> Result<(), ScenarioError> {
     let o = levers::parse_lever(text)?;
     let err = |m: String| ScenarioError::new(ErrorKind::Override, format!("--lever {text}: {m}"));
@@ -132,12 +135,21 @@ fn apply_lever(
         toml::Value::Float(v)
     };
     let date = o.date.clone().or_else(|| lever.from.clone());
-    let whole_run = date.as_deref().is_none_or(|d| d <= start);
+    let whole_run = date
+        .as_deref()
+        .is_none_or(|d| levers::day_order(d, start) != std::cmp::Ordering::Greater);
     let mut set = BTreeMap::new();
     for p in &lever.paths {
         if whole_run {
             paths::set_path(tree, p, value.clone()).map_err(err)?;
+            // The lever's value, not a draw, holds for the whole run.
+            uncertain.retain(|u| &u.path != p);
         }
+        levers::drop_reached(
+            &mut applied.dated,
+            p,
+            if whole_run { None } else { date.as_deref() },
+        );
         set.insert(p.clone(), value.clone());
         applied.reaches.push(Reach {
             path: p.clone(),

@@ -20,6 +20,9 @@ pub struct State {
     /// Host and Origin values a request may carry.
     hosts: Vec<String>,
     origins: Vec<String>,
+    /// Bound to every interface: any IP address (never a host name) may be the Host.
+    any_ip: bool,
+    port: u16,
     /// The cancel flag of the quick answer running now, if any.
     running: Mutex<Option<Arc<AtomicBool>>>,
     /// One quick answer at a time.
@@ -35,12 +38,29 @@ impl State {
             host.to_string(),
             "127.0.0.1".to_string(),
             "localhost".to_string(),
+            "::1".to_string(),
         ];
         names.dedup();
+        // IPv6 addresses are bracketed in Host and Origin; port 80 may be left out.
+        let with_port = |h: &String| {
+            let h = if h.contains(':') {
+                format!("[{h}]")
+            } else {
+                h.clone()
+            };
+            let mut v = vec![format!("{h}:{port}")];
+            if port == 80 {
+                v.push(h);
+            }
+            v
+        };
+        let hosts: Vec<String> = names.iter().flat_map(with_port).collect();
         State {
             scenarios,
-            hosts: names.iter().map(|h| format!("{h}:{port}")).collect(),
-            origins: names.iter().map(|h| format!("http://{h}:{port}")).collect(),
+            origins: hosts.iter().map(|h| format!("http://{h}")).collect(),
+            hosts,
+            any_ip: host == "0.0.0.0" || host == "::",
+            port,
             running: Mutex::new(None),
             quick: Mutex::new(()),
             full_busy: AtomicBool::new(false),
@@ -85,6 +105,13 @@ fn error(request: Request, status: u16, message: &str) {
     json_reply(request, status, &json!({ "error": message }));
 }
 
+/// Whether `host` is an IP address literal (a host name could be an attacker's, rebound to this
+/// machine) with this server's port.
+fn is_ip_with_port(host: &str, port: u16) -> bool {
+    host.parse::<std::net::SocketAddr>()
+        .is_ok_and(|a| a.port() == port)
+}
+
 /// Answers one request.
 pub fn handle(state: &State, mut request: Request) {
     let get = |name: &'static str| {
@@ -96,8 +123,14 @@ pub fn handle(state: &State, mut request: Request) {
     };
     // DNS rebinding: a page of another site that resolves its name to 127.0.0.1 still sends its
     // own name as Host; cross-site requests carry their Origin.
-    let host_ok = get("Host").is_some_and(|h| state.hosts.contains(&h));
-    let origin_ok = get("Origin").is_none_or(|o| state.origins.contains(&o));
+    let host = get("Host");
+    let host_ok = host.as_ref().is_some_and(|h| {
+        state.hosts.contains(h) || (state.any_ip && is_ip_with_port(h, state.port))
+    });
+    let origin_ok = get("Origin").is_none_or(|o| {
+        state.origins.contains(&o)
+            || (state.any_ip && host.as_ref().is_some_and(|h| o == format!("http://{h}")))
+    });
     if !host_ok || !origin_ok {
         return error(
             request,
@@ -293,24 +326,21 @@ fn run_full(state: &State, request: Request, body: &[u8]) {
             "a full run is already in progress; wait for it to finish",
         );
     }
+    // Free the slot however the run ends (an error, a panic).
+    struct Release<'a>(&'a AtomicBool);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            self.0.store(false, Ordering::SeqCst);
+        }
+    }
+    let _release = Release(&state.full_busy);
     let result = (|| -> anyhow::Result<Value> {
         let name = scenario::load(&path, &[])?.raw.name;
         let overrides: Vec<String> = levers
             .iter()
             .map(|(n, v)| format!("{LEVER_PREFIX}{n}={v}"))
             .collect();
-        // Always under outputs/, named after the scenario and the lever values.
-        let tag: String = levers
-            .iter()
-            .map(|(n, v)| format!("{n}-{v}"))
-            .collect::<Vec<_>>()
-            .join("_");
-        let folder = if tag.is_empty() {
-            format!("{name}-serve")
-        } else {
-            format!("{name}-{}", crate::chart::slug(&tag))
-        };
-        let out = PathBuf::from("outputs").join(&folder[..folder.len().min(120)]);
+        let out = PathBuf::from("outputs").join(full_run_folder(&name, &levers));
         let stop = AtomicBool::new(false);
         let outcome = crate::study::run::run(
             &crate::study::run::RunSettings {
@@ -330,11 +360,24 @@ fn run_full(state: &State, request: Request, body: &[u8]) {
         )?;
         Ok(json!({ "dir": outcome.dir.display().to_string(), "report": outcome.report }))
     })();
-    state.full_busy.store(false, Ordering::SeqCst);
     match result {
         Ok(v) => json_reply(request, 200, &v),
         Err(e) => error(request, 400, &format!("{e:#}")),
     }
+}
+
+/// The folder under `outputs/` of a full run: the scenario's name and the lever values made
+/// file-name safe and short, with a hash of the exact values so two runs never share a folder.
+fn full_run_folder(name: &str, levers: &BTreeMap<String, String>) -> String {
+    use sha2::Digest;
+    let exact: String = levers.iter().map(|(n, v)| format!("{n}={v};")).collect();
+    let hash = sha2::Sha256::digest(format!("{name}\n{exact}").as_bytes());
+    let short: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let readable: String = crate::chart::slug(&format!("{name}-{}", exact.replace(';', "_")))
+        .chars()
+        .take(80)
+        .collect();
+    format!("{readable}-{short}")
 }
 
 /// A scenario file that extends the chosen one with the lever values.

@@ -343,3 +343,30 @@ fn compare_moves_a_lever_only_in_the_files_that_declare_it() {
         "{e}"
     );
 }
+
+#[test]
+fn a_later_override_beats_an_earlier_dated_lever() {
+    // A dated lever, then --set of one of its paths: the --set holds for the whole run.
+    let s = load(&[
+        "lever:grassroots_outpatient_payout=0.8@2016-01-01",
+        "schemes.residents.outpatient.township.rate=0.6",
+    ]);
+    let c = changes(&s);
+    assert!(!c.contains_key(&(
+        "2016-01-01".to_string(),
+        "schemes.residents.outpatient.township.rate".to_string()
+    )));
+    assert_eq!(
+        c[&(
+            "2016-01-01".to_string(),
+            "schemes.residents.outpatient.village.rate".to_string()
+        )],
+        "0.8"
+    );
+    // Dates order as days, not as text: 2016-7-1 is before 2016-10-01.
+    use tierflow::scenario::levers::day_order;
+    assert_eq!(
+        day_order("2016-7-1", "2016-10-01"),
+        std::cmp::Ordering::Less
+    );
+}

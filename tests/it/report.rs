@@ -152,6 +152,8 @@ fn every_kind_of_results_folder_gives_a_report_that_opens_offline_in_chromium() 
     // The lever the pilot moves, named in words, with the clause its file cites.
     assert!(dom.contains("Outpatient reimbursement rate (township, residents_shiqu)"));
     assert!(dom.contains("000 四、1."));
+    // Lever declarations are not settings the scenario changes.
+    assert!(!dom.contains("levers.grassroots_outpatient_payout.label"));
 
     let dom = open_report(&f.run, "zh");
     assert!(
