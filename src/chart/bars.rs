@@ -51,6 +51,12 @@ pub struct CompareRow {
     pub diff_p5: Option<f64>,
     /// 95th percentile of the paired difference.
     pub diff_p95: Option<f64>,
+    /// Lower end of the 95% confidence interval of the mean difference.
+    #[serde(default)]
+    pub diff_ci95_low: Option<f64>,
+    /// Upper end of that interval.
+    #[serde(default)]
+    pub diff_ci95_high: Option<f64>,
 }
 
 /// What compare.json records for redrawing.

@@ -49,6 +49,18 @@ pub struct SensitivityRow {
     pub high_effect_p95: f64,
     /// |high − low| effect: the sort key.
     pub swing: f64,
+    /// 95% confidence interval of the mean effect of moving down: low end.
+    #[serde(default)]
+    pub low_effect_ci95_low: Option<f64>,
+    /// …and high end.
+    #[serde(default)]
+    pub low_effect_ci95_high: Option<f64>,
+    /// 95% confidence interval of the mean effect of moving up: low end.
+    #[serde(default)]
+    pub high_effect_ci95_low: Option<f64>,
+    /// …and high end.
+    #[serde(default)]
+    pub high_effect_ci95_high: Option<f64>,
 }
 
 /// The tornado chart.

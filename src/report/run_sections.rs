@@ -10,6 +10,7 @@ use super::Part;
 use super::page::{Body, Cell, number, number2, text, text2};
 use super::provenance::{self, Provenance, command_line};
 use crate::catalog;
+use crate::chart::bars::CompareRow;
 use crate::chart::labels::{breakdown, metric};
 use crate::output::layout;
 use crate::output::read::{self, BandRow};
@@ -276,23 +277,6 @@ struct CompareJson {
     replications: u32,
     chart_metrics: Vec<String>,
     table_year: i32,
-}
-
-/// A row of compare.csv.
-#[derive(Deserialize)]
-struct CompareRow {
-    scenario: String,
-    year: i32,
-    metric: String,
-    breakdown: String,
-    mean: f64,
-    p5: f64,
-    p95: f64,
-    diff_mean: Option<f64>,
-    diff_p5: Option<f64>,
-    diff_p95: Option<f64>,
-    diff_ci95_low: Option<f64>,
-    diff_ci95_high: Option<f64>,
 }
 
 /// A comparison's part; returns its title.

@@ -8,8 +8,10 @@ use serde::Deserialize;
 use super::Part;
 use super::page::{Body, Cell, number, number2, text, text2};
 use super::run_sections::{assumptions, band_text, interval, reproduce, unit};
+use crate::chart::fit::FitRow;
 use crate::chart::labels::{breakdown, metric, metric_in_year};
 use crate::chart::parameter_labels::parameter;
+use crate::chart::tornado::SensitivityRow;
 use crate::output::layout;
 use crate::output::read;
 use crate::output::terminal::{fmt_change, fmt_value};
@@ -220,21 +222,6 @@ struct SensitivityJson {
     replications: u32,
 }
 
-#[derive(Deserialize)]
-struct SensitivityRow {
-    parameter: String,
-    base_value: f64,
-    low_value: f64,
-    high_value: f64,
-    base_mean: f64,
-    low_effect_mean: f64,
-    high_effect_mean: f64,
-    low_effect_ci95_low: Option<f64>,
-    low_effect_ci95_high: Option<f64>,
-    high_effect_ci95_low: Option<f64>,
-    high_effect_ci95_high: Option<f64>,
-}
-
 /// A sensitivity analysis' part; returns its title.
 pub(crate) fn sensitivity(part: &Part, body: &mut Body) -> Result<String> {
     let w = part.words;
@@ -363,17 +350,6 @@ struct FittedParameter {
     high: f64,
     start: f64,
     fitted: f64,
-}
-
-#[derive(Deserialize)]
-struct FitRow {
-    target: String,
-    value: f64,
-    simulated_mean: f64,
-    p5: f64,
-    p95: f64,
-    tolerance: f64,
-    met: bool,
 }
 
 /// A calibration's part; returns its title.

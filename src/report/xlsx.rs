@@ -13,8 +13,11 @@ use serde::Deserialize;
 
 use crate::catalog;
 use crate::chart::Lang;
+use crate::chart::bars::CompareRow;
+use crate::chart::fit::FitRow;
 use crate::chart::labels::{breakdown, metric};
 use crate::chart::parameter_labels::parameter;
+use crate::chart::tornado::SensitivityRow;
 use crate::output::layout::{self, FolderKind};
 use crate::output::read::{self, BandRow};
 use crate::output::terminal::KEY_METRICS;
@@ -265,20 +268,6 @@ fn run_sheets(book: &mut Workbook, dir: &Path, lang: Lang, h: &Heads, f: &Format
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct CompareRow {
-    scenario: String,
-    year: i32,
-    metric: String,
-    breakdown: String,
-    mean: f64,
-    p5: f64,
-    p95: f64,
-    diff_mean: Option<f64>,
-    diff_ci95_low: Option<f64>,
-    diff_ci95_high: Option<f64>,
-}
-
 fn compare_sheet(
     book: &mut Workbook,
     dir: &Path,
@@ -371,21 +360,6 @@ fn sweep_sheet(book: &mut Workbook, dir: &Path, lang: Lang, h: &Heads, f: &Forma
     Ok(())
 }
 
-#[derive(Deserialize)]
-struct SensitivityRow {
-    parameter: String,
-    base_value: f64,
-    low_value: f64,
-    high_value: f64,
-    metric: String,
-    low_effect_mean: f64,
-    high_effect_mean: f64,
-    low_effect_ci95_low: Option<f64>,
-    low_effect_ci95_high: Option<f64>,
-    high_effect_ci95_low: Option<f64>,
-    high_effect_ci95_high: Option<f64>,
-}
-
 fn sensitivity_sheet(
     book: &mut Workbook,
     dir: &Path,
@@ -435,17 +409,6 @@ fn sensitivity_sheet(
         }
     }
     Ok(())
-}
-
-#[derive(Deserialize)]
-struct FitRow {
-    target: String,
-    value: f64,
-    simulated_mean: f64,
-    p5: f64,
-    p95: f64,
-    tolerance: f64,
-    met: bool,
 }
 
 fn fit_sheet(book: &mut Workbook, dir: &Path, h: &Heads, f: &Formats) -> Result<()> {
