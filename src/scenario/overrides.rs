@@ -135,6 +135,17 @@ fn apply_lever(
         toml::Value::Float(v)
     };
     let date = o.date.clone().or_else(|| lever.from.clone());
+    if let Some(d) = &date {
+        let end = format!(
+            "{}-12-31",
+            raw.run.start_year + raw.run.years.max(1) as i32 - 1
+        );
+        if levers::day_order(d, &end) == std::cmp::Ordering::Greater {
+            return Err(err(format!(
+                "{d} is after the run ({start} to {end}); give a date within it"
+            )));
+        }
+    }
     let whole_run = date
         .as_deref()
         .is_none_or(|d| levers::day_order(d, start) != std::cmp::Ordering::Greater);

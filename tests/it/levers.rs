@@ -171,6 +171,11 @@ fn lever_errors_name_the_lever_the_range_and_the_file_line() {
         "grassroots_outpatient_payout=0.5@2015-13-01",
     ]);
     assert!(e.contains("not a date"), "{e}");
+    let e = tierflow_error(&["check", SHAOXING, "--lever", "township_beds=2@2019-01-01"]);
+    assert!(
+        e.contains("2019-01-01 is after the run (2013-01-01 to 2016-12-31)"),
+        "{e}"
+    );
     let e = tierflow_error(&["check", SHAOXING, "--lever", "grassroots_outpatient_payout"]);
     assert!(e.contains("expected NAME=VALUE"), "{e}");
     let e = tierflow_error(&["check", "scenarios/reference.toml", "--lever", "x=1"]);
