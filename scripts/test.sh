@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The test suite, as README.md and CI run it: installs the components the tests drive when they
-# are missing (headless Chromium and ChromeDriver, from Debian's packages), then runs
+# are missing (headless Chromium and ChromeDriver; Slurm and munge, all Debian packages), starts
+# a one-node Slurm cluster (scripts/slurm-local.sh, needs root) and stops it at the end, and runs
 # `cargo test --release` with any extra arguments given (e.g. `scripts/test.sh report`).
 #
-# Browser tests fail, never skip, when Chromium is absent: this script is how it gets there.
+# Browser and cluster tests fail, never skip, when their component is absent: this script is how
+# it gets there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +28,8 @@ if ((${#need[@]})); then
 fi
 chromium --version
 
-exec cargo test --release "$@"
+# A one-node Slurm cluster for the cluster path's test, stopped however the tests end.
+bash scripts/slurm-local.sh start
+trap 'bash scripts/slurm-local.sh stop' EXIT
+
+cargo test --release "$@"

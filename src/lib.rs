@@ -12,6 +12,7 @@ pub mod care_path;
 pub mod catalog;
 pub mod chart;
 pub mod cli;
+pub mod cluster;
 pub mod domain;
 pub mod engine;
 pub mod insurance;

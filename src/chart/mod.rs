@@ -278,6 +278,10 @@ fn render_kind(
                 files.extend(render(&c, fonts, missing)?);
             }
         }
+        Some(FolderKind::Shard) => anyhow::bail!(
+            "`{}` is one shard of a study; merge the shards first (tierflow merge)",
+            results.display()
+        ),
         None => anyhow::bail!(
             "`{}` holds no tierflow results (expected {}, {}, {}, {} or {})",
             results.display(),

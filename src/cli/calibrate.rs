@@ -13,6 +13,9 @@ use crate::calibration::command::{CalibrateSettings, calibrate as run_calibratio
 pub struct CalibrateArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
+    /// Refused: calibrate is not sharded (its evaluations depend on each other).
+    #[arg(long, hide = true, value_name = "I/N")]
+    shard: Option<String>,
     /// A TOML file holding the `[calibration]` block to use instead of the scenario's own.
     #[arg(long, value_name = "FILE")]
     calibration: Option<PathBuf>,
@@ -43,7 +46,13 @@ pub struct CalibrateArgs {
 
 /// Runs a calibration and writes its results folder.
 pub fn calibrate(a: CalibrateArgs) -> Result<()> {
+    if a.shard.is_some() {
+        anyhow::bail!(
+            "--shard: calibrate is not sharded: each evaluation depends on the one before (the search moves from point to point); its evaluations already run all their replications in parallel"
+        );
+    }
     let runner = RunnerArgs {
+        shard: None,
         replications: None,
         seed: a.seed,
         threads: a.threads,

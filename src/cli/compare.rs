@@ -32,6 +32,11 @@ pub struct CompareArgs {
 
 /// Runs a comparison.
 pub fn compare(a: CompareArgs) -> Result<()> {
+    if a.runner.shard.is_some() {
+        anyhow::bail!(
+            "--shard: compare is not sharded (it reads whole scenarios or finished folders); shard each `tierflow run` and compare the merged folders"
+        );
+    }
     let settings = CompareSettings {
         inputs: a.inputs.clone(),
         set: super::lever_overrides(&a.set, &a.lever),

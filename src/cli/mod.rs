@@ -7,6 +7,7 @@
 mod calibrate;
 mod compare;
 mod interrupt;
+mod merge;
 mod params;
 mod plot;
 mod progress;
@@ -14,6 +15,7 @@ mod report;
 mod run;
 mod sensitivity;
 mod serve;
+mod slurm;
 mod sweep;
 
 use std::io::Write;
@@ -131,9 +133,22 @@ pub struct RunnerArgs {
     /// Print nothing but errors.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Run only shard I of N of the study's jobs (points × replications) and write a shard
+    /// folder; `tierflow merge` turns all N into the ordinary results folder (run, sweep and
+    /// sensitivity).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::cluster::shard::ShardSpec>,
     /// Chart language, font, or none.
     #[command(flatten)]
     pub charts: ChartArgs,
+}
+
+/// This process's command line from the subcommand on, without what does not change a study's
+/// numbers or is the shard's own (`--shard`, `--out`, `--force`, `--threads`, `--quiet`): what
+/// a shard records for `merge` to rerun.
+pub fn study_command() -> Vec<String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    crate::cluster::shard::study_args(&args)
 }
 
 impl RunnerArgs {
@@ -157,6 +172,10 @@ impl RunnerArgs {
             out: self.out.clone(),
             force: self.force,
             charts: self.charts.checked()?,
+            shard: self.shard.map(|spec| crate::cluster::shard::ShardRequest {
+                spec,
+                command: study_command(),
+            }),
         })
     }
 
@@ -212,6 +231,10 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Open the local what-if page: move lever sliders, see projections against the baseline.
     Serve(serve::ServeArgs),
+    /// Merge the shards of a study (`--shard I/N`) into its ordinary results folder, exactly.
+    Merge(merge::MergeArgs),
+    /// Write (and with --submit, submit) a Slurm job array of shards and its merge job.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -241,6 +264,8 @@ pub fn main() -> ExitCode {
         Command::Calibrate(a) => calibrate::calibrate(a),
         Command::Report(a) => report::report(a),
         Command::Serve(a) => serve::serve(a),
+        Command::Merge(a) => merge::merge(a),
+        Command::Slurm(a) => slurm::slurm(a),
     };
     match result {
         // A command that writes nothing still reports that it was interrupted.

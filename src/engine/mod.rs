@@ -74,7 +74,8 @@ use signing::signing_threshold;
 use tally::{SliceTally, YearTally};
 
 /// What one replication produced.
-#[derive(Clone, Debug, PartialEq)]
+/// (Serialisable so a shard of a study can carry its replications to `tierflow merge`.)
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationResult {
     /// Replication index (its random streams derive from it).
     pub replication: u32,

@@ -3,7 +3,7 @@
 use crate::tier::N_TIERS;
 
 /// Counts and sums for one tier in one year.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TierTally {
     /// Outpatient visits.
     pub visits: u64,
@@ -45,7 +45,7 @@ pub struct TierTally {
 
 /// Counts and sums for one slice of the population (a group, a condition or a signing status):
 /// what the `group`, `condition` and `signing` breakdowns of the outputs report.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SliceTally {
     /// Episodes that reached a care decision.
     pub episodes: u64,
@@ -84,7 +84,7 @@ impl SliceTally {
 }
 
 /// Everything recorded for one simulated year (or month) of one replication.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct YearTally {
     /// Calendar year.
     pub year: i32,

@@ -29,6 +29,18 @@ impl Prepared {
             .collect()
     }
 
+    /// What makes this scenario's numbers: the resolved tree with its distributions and which
+    /// parameters are drawn (text, for fingerprints of jobs).
+    pub fn identity(&self) -> String {
+        let tree = self
+            .scenario
+            .as_ref()
+            .and_then(|s| toml::to_string(&s.tree_with_distributions()).ok())
+            .unwrap_or_else(|| format!("{:?}", self.plan.base().name));
+        let drawn: Vec<&str> = self.uncertain.iter().map(|u| u.path.as_str()).collect();
+        format!("{tree}\ndrawn: {}", drawn.join(","))
+    }
+
     /// Validates `scenario`; with `fix_parameters`, uncertain parameters stay at central values.
     pub fn new(scenario: Scenario, fix_parameters: bool) -> Result<Self, ScenarioError> {
         let plan = Plan::from_scenario(&scenario)?;

@@ -43,6 +43,10 @@ pub const SENSITIVITY_CSV: &str = "sensitivity.csv";
 pub const SENSITIVITY_JSON: &str = "sensitivity.json";
 /// A calibration's fit at its best point.
 pub const FIT_CSV: &str = "fit.csv";
+/// What a shard of a study holds and of which whole (`--shard I/N`).
+pub const SHARD_JSON: &str = "shard.json";
+/// A shard's replication results, for `tierflow merge`.
+pub const SHARD_RESULTS: &str = "results.bin";
 /// Every evaluation of a calibration.
 pub const TRACE_CSV: &str = "trace.csv";
 /// The scenario a calibration fitted (extends its input).
@@ -66,6 +70,8 @@ pub enum FolderKind {
     Sensitivity,
     /// `tierflow calibrate`.
     Calibration,
+    /// One shard of a study (`--shard I/N`), for `tierflow merge`.
+    Shard,
 }
 
 impl FolderKind {
@@ -78,6 +84,7 @@ impl FolderKind {
             FolderKind::Compare => COMPARE_CSV,
             FolderKind::Sensitivity => SENSITIVITY_CSV,
             FolderKind::Calibration => FIT_CSV,
+            FolderKind::Shard => SHARD_JSON,
         }
     }
 
@@ -89,6 +96,7 @@ impl FolderKind {
             FolderKind::Compare,
             FolderKind::Sensitivity,
             FolderKind::Calibration,
+            FolderKind::Shard,
             FolderKind::Run,
         ]
         .into_iter()

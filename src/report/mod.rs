@@ -90,6 +90,10 @@ pub fn build(s: &ReportSettings) -> Result<String> {
             FolderKind::Sweep => study_sections::sweep(&part, &mut body)?,
             FolderKind::Sensitivity => study_sections::sensitivity(&part, &mut body)?,
             FolderKind::Calibration => study_sections::calibration(&part, &mut body)?,
+            FolderKind::Shard => bail!(
+                "`{}` is one shard of a study; merge the shards first (tierflow merge SHARD_DIR… --out DIR) and report the merged folder",
+                dir.display()
+            ),
         };
         titles.push(title);
     }

@@ -155,6 +155,7 @@ pub fn tables(dir: &Path, lang: Lang) -> Result<Vec<u8>> {
         Some(FolderKind::Sweep) => sweep_sheet(&mut book, dir, lang, &h, &f)?,
         Some(FolderKind::Sensitivity) => sensitivity_sheet(&mut book, dir, lang, &h, &f)?,
         Some(FolderKind::Calibration) => fit_sheet(&mut book, dir, &h, &f)?,
+        Some(FolderKind::Shard) => anyhow::bail!("`{}` is a shard; merge it first", dir.display()),
         None => anyhow::bail!("`{}` holds no tierflow results", dir.display()),
     }
     book.save_to_buffer()

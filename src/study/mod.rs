@@ -38,6 +38,31 @@ pub struct RunOptions {
     pub force: bool,
     /// Charts to draw (None: no charts).
     pub charts: Option<ChartOptions>,
+    /// Run only this shard of the study's jobs and write a shard folder (`--shard I/N`).
+    pub shard: Option<crate::cluster::shard::ShardRequest>,
+}
+
+impl RunOptions {
+    /// Runs only this command's shard of `jobs` into a shard folder (`--out`, or
+    /// `outputs/<default_name>-shard-I-of-N`), if a shard was asked for.
+    pub fn run_shard(
+        &self,
+        default_name: &str,
+        jobs: &[crate::monte_carlo::Job],
+        cancel: &AtomicBool,
+    ) -> Result<Option<(PathBuf, String)>> {
+        let Some(req) = &self.shard else {
+            return Ok(None);
+        };
+        let out = self.out.clone().unwrap_or_else(|| {
+            PathBuf::from("outputs").join(format!(
+                "{default_name}-shard-{}-of-{}",
+                req.spec.index, req.spec.count
+            ))
+        });
+        crate::cluster::shard::run_shard(req, jobs, &out, self.force, self.threads, cancel)
+            .map(Some)
+    }
 }
 
 impl RunOptions {

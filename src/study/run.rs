@@ -63,6 +63,13 @@ pub fn run(
         Some(k) => format!("{}-replication-{k}", model.name),
         None => model.name.clone(),
     };
+    if let Some((dir, report)) = s.options.run_shard(
+        &default_name,
+        &jobs(&prepared, &reps).collect::<Vec<_>>(),
+        cancel,
+    )? {
+        return Ok(RunOutcome { dir, report });
+    }
     let inputs: Vec<PathBuf> = sc.files.iter().map(|f| f.path.clone()).collect();
     let claim = s.options.claim(&default_name, &inputs)?;
     let threads = s.options.threads;

@@ -150,6 +150,19 @@ pub fn sensitivity(
         anyhow::bail!("--year: {year} is outside the run ({first_year}–{last_year})");
     }
     let points = prepare_points(s, &base, &moved)?;
+    {
+        let reps: Vec<u32> = (0..model.run.replications).collect();
+        let all: Vec<crate::monte_carlo::Job> = points
+            .iter()
+            .flat_map(|p| crate::monte_carlo::jobs(p, &reps).collect::<Vec<_>>())
+            .collect();
+        if let Some((dir, table)) =
+            s.options
+                .run_shard(&format!("{}-sensitivity", model.name), &all, cancel)?
+        {
+            return Ok(SensitivityOutcome { dir, table });
+        }
+    }
     let claim = s.options.claim(
         &format!("{}-sensitivity", model.name),
         &base.scenario_files(),

@@ -127,6 +127,24 @@ pub fn sweep(
     }
     let model0 = prepared[0].plan.base();
     let reps: Vec<u32> = (0..model0.run.replications).collect();
+    {
+        let all: Vec<crate::monte_carlo::Job> = prepared
+            .iter()
+            .flat_map(|p| crate::monte_carlo::jobs(p, &reps).collect::<Vec<_>>())
+            .collect();
+        if let Some((dir, table)) =
+            s.options
+                .run_shard(&format!("{}-sweep", model0.name), &all, cancel)?
+        {
+            return Ok(SweepOutcome {
+                dir,
+                points_run: 0,
+                points_reused: 0,
+                table,
+                note,
+            });
+        }
+    }
     let spec = SweepSpec {
         tierflow_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: s.scenario.display().to_string(),

@@ -5,6 +5,7 @@ mod calibration;
 mod charts;
 mod choice;
 mod cli;
+mod cluster;
 mod common;
 mod conservation;
 mod determinism;
