@@ -73,8 +73,7 @@ use rng::{Stream, stream_rng, stream_seed};
 use signing::signing_threshold;
 use tally::{SliceTally, YearTally};
 
-/// What one replication produced.
-/// (Serialisable so a shard of a study can carry its replications to `tierflow merge`.)
+/// What one replication produced (serialisable: a shard carries it to `tierflow merge`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationResult {
     /// Replication index (its random streams derive from it).
