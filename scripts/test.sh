@@ -29,7 +29,9 @@ fi
 chromium --version
 
 # A one-node Slurm cluster for the cluster path's test, stopped however the tests end.
+export TIERFLOW_SLURM_DIR=${TIERFLOW_SLURM_DIR:-/tmp/tierflow-slurm}
 bash scripts/slurm-local.sh start
 trap 'bash scripts/slurm-local.sh stop' EXIT
+export SLURM_CONF=$TIERFLOW_SLURM_DIR/slurm.conf
 
 cargo test --release "$@"

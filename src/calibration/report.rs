@@ -188,17 +188,10 @@ pub fn calibrated_toml(cal: &Calibration, outcome: &Outcome, s: &Settings) -> St
                 ));
                 continue;
             }
-            if let Some((p, v)) = o.split_once('=') {
-                let v = v.trim();
-                let value = match v.strip_suffix('%') {
-                    Some(_) => crate::scenario::levers::number(v, "fraction")
-                        .map(toml::Value::Float)
-                        .map_err(|_| ()),
-                    None => crate::scenario::paths::parse_value(v).map_err(|_| ()),
-                };
-                if let Ok(v) = value {
-                    t.push_str(&format!("{} = {v}\n", dotted_key(p.trim())));
-                }
+            if let Some((p, v)) = o.split_once('=')
+                && let Ok(v) = crate::scenario::overrides::set_value(p.trim(), v.trim())
+            {
+                t.push_str(&format!("{} = {v}\n", dotted_key(p.trim())));
             }
         }
     }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::labels::{self, Lang, Word};
 use super::{Chart, DrawResult, FAMILY, PALETTE, Swatch, display_scale, padded, tick_format};
 use crate::output::layout;
-use crate::output::read;
+use crate::output::read::{self, CompareJson};
 
 /// A bar: (mean, p5, p95) in display units.
 type Bar = (f64, f64, f64);
@@ -59,22 +59,13 @@ pub struct CompareRow {
     pub diff_ci95_high: Option<f64>,
 }
 
-/// What compare.json records for redrawing.
-#[derive(Clone, Debug, Deserialize)]
-pub struct CompareInfo {
-    /// Scenario names, the reference first.
-    pub scenarios: Vec<String>,
-    /// Metrics to chart.
-    pub chart_metrics: Vec<String>,
-}
-
 /// At most this many year groups per chart; longer runs show every k-th year, ending with the last.
 const MAX_GROUPS: usize = 10;
 
 /// The charts of a comparison folder (compare.csv, compare.json).
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<GroupedBars>> {
     let rows: Vec<CompareRow> = read::csv_rows(&dir.join(layout::COMPARE_CSV))?;
-    let info: CompareInfo = read::json(&dir.join(layout::COMPARE_JSON))?;
+    let info: CompareJson = read::json(&dir.join(layout::COMPARE_JSON))?;
     let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
     years.sort_unstable();
     years.dedup();

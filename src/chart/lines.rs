@@ -1,10 +1,45 @@
 //! Lines with 5–95% bands, shared by run time series and sweep response curves.
 
+use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::labels::{self, Lang, Word};
 use super::{PALETTE, Swatch};
+
+/// The chart of `metric` over the years `years` (first, last) with value axis `y_range`: the
+/// common frame with room for the legend panel, and the year and value axes (run series and
+/// the overlay of compared scenarios share it).
+pub fn year_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    metric: &str,
+    lang: Lang,
+    years: (i32, i32),
+    y_range: std::ops::Range<f64>,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    Box<dyn std::error::Error + Send + Sync>,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let (y0, y1) = years;
+    let mut chart = super::frame_with_legend(area, title, 80)
+        .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), y_range.clone())?;
+    chart
+        .configure_mesh()
+        .x_desc(labels::word(Word::Year, lang))
+        .y_desc(super::value_axis_title(metric, lang, &y_range))
+        .x_labels((y1 - y0 + 1).clamp(2, 12) as usize)
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&super::tick_format(&y_range))
+        .label_style((super::FAMILY, 15))
+        .axis_desc_style((super::FAMILY, 17))
+        .light_line_style(WHITE)
+        .draw()?;
+    Ok(chart)
+}
 
 /// One point of a banded line, in display units: (x, mean, p5, p95).
 pub type BandPoint = (f64, f64, f64, f64);

@@ -7,12 +7,13 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{CompareInfo, CompareRow};
-use super::labels::{self, Lang, Word};
+use super::bars::CompareRow;
+use super::labels::{self, Lang};
 use super::lines::{self, BandLine, push_point};
-use super::{Chart, DrawResult, FAMILY, display_scale, tick_format, value_axis_title, value_range};
+use super::{Chart, DrawResult, display_scale, value_range};
 use crate::output::layout;
 use crate::output::read;
+use crate::output::read::CompareJson;
 
 /// One metric over the years, one banded line per scenario.
 pub struct Overlay {
@@ -24,7 +25,7 @@ pub struct Overlay {
 /// The overlay charts of a comparison folder, one per compared metric.
 pub fn charts(dir: &Path, lang: Lang) -> Result<Vec<Overlay>> {
     let rows: Vec<CompareRow> = read::csv_rows(&dir.join(layout::COMPARE_CSV))?;
-    let info: CompareInfo = read::json(&dir.join(layout::COMPARE_JSON))?;
+    let info: CompareJson = read::json(&dir.join(layout::COMPARE_JSON))?;
     let mut out = Vec::new();
     for metric in &info.chart_metrics {
         let k = display_scale(metric);
@@ -69,19 +70,14 @@ impl Chart for Overlay {
         let (y0, y1) = (x_lo.round() as i32, x_hi.round() as i32);
         let y_range = value_range(&self.metric, lo, hi);
         let lang = self.lang;
-        let mut chart = super::frame_with_legend(area, &labels::metric(&self.metric, lang), 80)
-            .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc(labels::word(Word::Year, lang))
-            .y_desc(value_axis_title(&self.metric, lang, &y_range))
-            .x_labels((y1 - y0 + 1).clamp(2, 12) as usize)
-            .x_label_formatter(&|x| format!("{}", x.round() as i64))
-            .y_label_formatter(&tick_format(&y_range))
-            .label_style((FAMILY, 15))
-            .axis_desc_style((FAMILY, 17))
-            .light_line_style(WHITE)
-            .draw()?;
+        let mut chart = lines::year_chart(
+            area,
+            &labels::metric(&self.metric, lang),
+            &self.metric,
+            lang,
+            (y0, y1),
+            y_range,
+        )?;
         let legend = lines::draw(&mut chart, &self.lines, lang)?;
         super::side_legend(area, &legend)?;
         Ok(())

@@ -9,8 +9,7 @@ use plotters::prelude::*;
 use super::labels::{self, Lang, Word};
 use super::lines::{self, BandLine, push_point};
 use super::{
-    CHART_METRICS, Chart, DrawResult, FAMILY, Swatch, display_scale, fmt_tick, tick_format,
-    value_axis_title, value_range,
+    CHART_METRICS, Chart, DrawResult, FAMILY, Swatch, display_scale, fmt_tick, value_range,
 };
 use crate::output::layout;
 use crate::output::read::{self, BandRow, TargetRow};
@@ -101,19 +100,7 @@ impl Chart for SeriesChart {
         let y_range = value_range(&self.metric, lo, hi);
         let lang = self.lang;
         let title = format!("{} · {}", labels::metric(&self.metric, lang), self.scenario);
-        let mut chart = super::frame_with_legend(area, &title, 80)
-            .build_cartesian_2d((y0 as f64 - 0.5)..(y1 as f64 + 0.5), y_range.clone())?;
-        chart
-            .configure_mesh()
-            .x_desc(labels::word(Word::Year, lang))
-            .y_desc(value_axis_title(&self.metric, lang, &y_range))
-            .x_labels((y1 - y0 + 1).clamp(2, 12) as usize)
-            .x_label_formatter(&|x| format!("{}", x.round() as i64))
-            .y_label_formatter(&tick_format(&y_range))
-            .label_style((FAMILY, 15))
-            .axis_desc_style((FAMILY, 17))
-            .light_line_style(WHITE)
-            .draw()?;
+        let mut chart = lines::year_chart(area, &title, &self.metric, lang, (y0, y1), y_range)?;
         let mut legend = lines::draw(&mut chart, &self.lines, lang)?;
         if !self.targets.is_empty() {
             let red = RGBColor(200, 30, 30);

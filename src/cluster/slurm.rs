@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+/// The line that marks a script as `tierflow slurm`'s own (so it may be rewritten).
+const MARK: &str = "# Written by `tierflow slurm`";
+
 /// What `tierflow slurm` is asked to write.
 #[derive(Clone, Debug)]
 pub struct SlurmSettings {
@@ -101,7 +104,7 @@ pub fn write(s: &SlurmSettings) -> Result<Written> {
     });
     let header = |name: &str| {
         format!(
-            "#!/bin/bash\n# Written by `tierflow slurm`: {name} of `tierflow {command}`.\n#SBATCH --job-name=tierflow-{name}\n#SBATCH --chdir={}\n#SBATCH --time={}\n{partition}",
+            "#!/bin/bash\n{MARK}: {name} of `tierflow {command}`.\n#SBATCH --job-name=tierflow-{name}\n#SBATCH --chdir={}\n#SBATCH --time={}\n{partition}",
             quote(&cwd.display().to_string()),
             quote(&s.time),
         )
@@ -127,6 +130,17 @@ pub fn write(s: &SlurmSettings) -> Result<Written> {
     );
     let array_path = dir.join("array.sbatch");
     let merge_path = dir.join("merge.sbatch");
+    // Replace only scripts an earlier `tierflow slurm` wrote.
+    for p in [&array_path, &merge_path] {
+        if let Ok(old) = std::fs::read(p)
+            && !String::from_utf8_lossy(&old).contains(MARK)
+        {
+            bail!(
+                "`{}` exists and was not written by `tierflow slurm`; choose another --dir",
+                p.display()
+            );
+        }
+    }
     crate::output::write_atomic(&array_path, array.as_bytes())?;
     crate::output::write_atomic(&merge_path, merge.as_bytes())?;
     Ok(Written {

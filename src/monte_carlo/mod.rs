@@ -77,6 +77,11 @@ pub fn run_jobs<T: Send>(
         let mut f = failure.lock().unwrap_or_else(|p| p.into_inner());
         f.get_or_insert(e);
     };
+    // A merge checks each job against the shard that ran it (fingerprints computed once).
+    let expected = match stored::installed() {
+        Some(_) => stored::fingerprints(jobs),
+        None => Vec::new(),
+    };
     let results: Vec<Option<T>> = pool.install(|| {
         jobs.par_iter()
             .enumerate()
@@ -93,7 +98,7 @@ pub fn run_jobs<T: Send>(
                 };
                 // A merge: the result a shard computed for this very job.
                 let result = match stored::installed() {
-                    Some(store) => match store_result(store, i, job) {
+                    Some(store) => match store_result(store, i, job, &expected) {
                         Ok(r) => r,
                         Err(e) => {
                             fail(e);
@@ -122,10 +127,14 @@ pub fn run_jobs<T: Send>(
 }
 
 /// Job `i`'s result from the merged shards, refused unless the shard ran this very job.
-fn store_result(store: &stored::Stored, i: usize, job: &Job) -> anyhow::Result<ReplicationResult> {
-    let here = stored::fingerprint(job.scenario, job.replication);
+fn store_result(
+    store: &stored::Stored,
+    i: usize,
+    job: &Job,
+    expected: &[String],
+) -> anyhow::Result<ReplicationResult> {
     match (store.fingerprints.get(i), store.results.get(i)) {
-        (Some(f), Some(r)) if *f == here => Ok(r.clone()),
+        (Some(f), Some(r)) if Some(f) == expected.get(i) => Ok(r.clone()),
         _ => anyhow::bail!(
             "the shards do not hold job {i} of this study as the command now defines it (replication {} of `{}`); the scenario files or tierflow changed since the shards ran",
             job.replication,

@@ -7,12 +7,12 @@ use std::sync::OnceLock;
 
 use sha2::Digest;
 
-use super::{Job, Prepared};
+use super::Job;
 use crate::engine::ReplicationResult;
 
 /// Every job's result of a study, in job order, with each job's fingerprint.
 pub struct Stored {
-    /// Fingerprint of job i ([`fingerprint`]).
+    /// Fingerprint of job i ([`fingerprints`]).
     pub fingerprints: Vec<String>,
     /// Result of job i.
     pub results: Vec<ReplicationResult>,
@@ -32,24 +32,26 @@ pub fn installed() -> Option<&'static Stored> {
     STORE.get()
 }
 
-/// A job's identity: the scenario as resolved (overrides and distributions included), the
+/// Each job's identity: the scenario as resolved (overrides and distributions included), the
 /// replication and the tierflow version. Two jobs with the same fingerprint compute the same
-/// numbers.
-pub fn fingerprint(scenario: &Prepared, replication: u32) -> String {
-    let mut h = sha2::Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(scenario.identity().as_bytes());
-    h.update(format!("\nreplication {replication}").as_bytes());
-    h.finalize()
-        .iter()
-        .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The fingerprints of `jobs`, in order.
+/// numbers. The scenario is serialised once per run of jobs sharing it, not once per job.
 pub fn fingerprints(jobs: &[Job]) -> Vec<String> {
-    jobs.iter()
-        .map(|j| fingerprint(j.scenario, j.replication))
-        .collect()
+    let mut out = Vec::with_capacity(jobs.len());
+    for run in jobs.chunk_by(|a, b| std::ptr::eq(a.scenario, b.scenario)) {
+        let mut scenario = sha2::Sha256::new();
+        scenario.update(env!("CARGO_PKG_VERSION").as_bytes());
+        scenario.update(run[0].scenario.identity().as_bytes());
+        for job in run {
+            let mut h = scenario.clone();
+            h.update(format!("\nreplication {}", job.replication).as_bytes());
+            out.push(
+                h.finalize()
+                    .iter()
+                    .take(12)
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+            );
+        }
+    }
+    out
 }

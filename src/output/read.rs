@@ -231,3 +231,54 @@ pub struct RunManifest {
     /// `--set` overrides.
     pub overrides: Vec<String>,
 }
+
+/// compare.json: what was compared (`tierflow compare` writes it; charts and reports read it).
+#[derive(Clone, Debug, serde::Serialize, Deserialize)]
+pub struct CompareJson {
+    /// tierflow version.
+    pub tierflow_version: String,
+    /// Scenario names (or `--label`s), the reference first.
+    pub scenarios: Vec<String>,
+    /// The inputs as given.
+    pub inputs: Vec<String>,
+    /// Seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Metrics tabulated and charted.
+    pub chart_metrics: Vec<String>,
+    /// The year of compare.md's table.
+    pub table_year: i32,
+}
+
+/// A sweep's identity (in sweep.json): a folder is resumed only when this matches exactly.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, Deserialize)]
+pub struct SweepSpec {
+    /// tierflow version.
+    pub tierflow_version: String,
+    /// The scenario file as given.
+    pub scenario_file: String,
+    /// `--set` and `--lever` overrides of every point.
+    pub overrides: Vec<String>,
+    /// The varied paths (or lever names), in `--vary` order.
+    pub varied_paths: Vec<String>,
+    /// Every point's values, in grid order.
+    pub points: Vec<Vec<String>>,
+    /// Seed.
+    pub seed: u64,
+    /// Replications per point.
+    pub replications: u32,
+    /// Whether uncertain parameters were kept at central values.
+    pub fix_parameters: bool,
+    /// The base scenario as resolved, so editing the file between runs starts afresh.
+    pub resolved_base: String,
+}
+
+/// sweep.json: the sweep's identity and whether it is complete.
+#[derive(Clone, Debug, serde::Serialize, Deserialize)]
+pub struct SweepJson {
+    /// What the sweep is.
+    pub spec: SweepSpec,
+    /// Whether every point and table is written.
+    pub complete: bool,
+}

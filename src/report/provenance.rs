@@ -3,7 +3,7 @@
 //! and the command that reproduces it.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::chart::Lang;
 use crate::chart::parameter_labels::parameter;
@@ -273,11 +273,6 @@ pub fn command_line(args: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A path as recorded, for a command line.
-pub fn shown(p: &Path) -> String {
-    p.display().to_string()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::catalog;
 use crate::chart::bars::CompareRow;
 use crate::chart::labels::{breakdown, metric};
 use crate::output::layout;
-use crate::output::read::{self, BandRow};
+use crate::output::read::{self, BandRow, CompareJson};
 use crate::output::terminal::{KEY_METRICS, fmt_change, fmt_value};
 
 /// The parts of manifest.json a report shows.
@@ -265,18 +265,6 @@ fn targets(part: &Part, body: &mut Body) -> Result<()> {
         &rows,
     );
     Ok(())
-}
-
-/// The parts of compare.json a report shows.
-#[derive(Deserialize)]
-struct CompareJson {
-    tierflow_version: String,
-    scenarios: Vec<String>,
-    inputs: Vec<String>,
-    seed: u64,
-    replications: u32,
-    chart_metrics: Vec<String>,
-    table_year: i32,
 }
 
 /// A comparison's part; returns its title.

@@ -13,24 +13,8 @@ use crate::chart::labels::{breakdown, metric, metric_in_year};
 use crate::chart::parameter_labels::parameter;
 use crate::chart::tornado::SensitivityRow;
 use crate::output::layout;
-use crate::output::read;
+use crate::output::read::{self, SweepJson};
 use crate::output::terminal::{fmt_change, fmt_value};
-
-#[derive(Deserialize)]
-struct SweepJson {
-    spec: SweepSpec,
-}
-
-#[derive(Deserialize)]
-struct SweepSpec {
-    tierflow_version: String,
-    scenario_file: String,
-    overrides: Vec<String>,
-    varied_paths: Vec<String>,
-    points: Vec<Vec<String>>,
-    seed: u64,
-    replications: u32,
-}
 
 /// Headline measures a sweep's table shows, in the last year.
 const SWEEP_METRICS: &[&str] = &[

@@ -277,11 +277,7 @@ fn compare_sheet(
     f: &Formats,
 ) -> Result<()> {
     let rows: Vec<CompareRow> = read::csv_rows(&dir.join(layout::COMPARE_CSV))?;
-    #[derive(Deserialize)]
-    struct Info {
-        chart_metrics: Vec<String>,
-    }
-    let info: Info = read::json(&dir.join(layout::COMPARE_JSON))?;
+    let info: read::CompareJson = read::json(&dir.join(layout::COMPARE_JSON))?;
     let ws = sheet(
         book,
         h.comparison,

@@ -8,8 +8,6 @@
 //! dropped for that path, and the drop is reported (`check` and `run` print it). Entries before
 //! the override's date still apply until it.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::{ErrorKind, ScenarioError};
@@ -274,9 +272,4 @@ pub fn current_value(tree: &toml::Table, raw: &RawScenario, lever: &RawLever) ->
         [one] => one.clone(),
         _ => format!("mixed ({})", values.join(" / ")),
     }
-}
-
-/// The levers of `raw`, by name.
-pub fn levers(raw: &RawScenario) -> &BTreeMap<String, RawLever> {
-    &raw.levers
 }

@@ -21,7 +21,7 @@ pub struct Applied {
 }
 
 /// The value of `--set PATH=TEXT`: TOML, or a percentage when PATH is a fraction.
-fn set_value(path: &str, text: &str) -> Result<toml::Value, ScenarioError> {
+pub fn set_value(path: &str, text: &str) -> Result<toml::Value, ScenarioError> {
     let unit = crate::catalog::parameter_unit(path);
     if text.ends_with('%') {
         return levers::number(text, unit)

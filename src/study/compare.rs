@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
 
 use super::{RowName, RunOptions, band_of, by_name, paired_difference, run_points};
 use crate::catalog;
@@ -19,7 +18,7 @@ use crate::metrics::bands::Band;
 use crate::monte_carlo::Prepared;
 use crate::output::FolderKind;
 use crate::output::layout;
-use crate::output::read::{self, RunManifest};
+use crate::output::read::{self, CompareJson, RunManifest};
 use crate::output::tables::num;
 use crate::output::terminal::{fmt_change, fmt_value};
 use crate::scenario;
@@ -60,18 +59,6 @@ pub struct CompareOutcome {
     pub dir: PathBuf,
     /// The side-by-side table (Markdown).
     pub table: String,
-}
-
-/// compare.json: what was compared, for readers and for `tierflow plot`.
-#[derive(Serialize, Deserialize)]
-struct CompareJson {
-    tierflow_version: String,
-    scenarios: Vec<String>,
-    inputs: Vec<String>,
-    seed: u64,
-    replications: u32,
-    chart_metrics: Vec<String>,
-    table_year: i32,
 }
 
 /// The `--set` overrides that change the model (seed and replications are checked apart).

@@ -22,7 +22,7 @@ use crate::model::Model;
 use crate::monte_carlo::{Prepared, RunError};
 use crate::output::folder::{self, Claim, FolderKind, Marker};
 use crate::output::layout;
-use crate::output::read;
+use crate::output::read::{self, SweepJson, SweepSpec};
 use crate::output::tables::num;
 use crate::output::{self, tables};
 use crate::scenario::paths::{MODEL_ROOTS, is_model_parameter};
@@ -53,27 +53,6 @@ pub struct SweepOutcome {
     pub table: String,
     /// Cautions for the reader (e.g. a varied path the timeline resets).
     pub note: Option<String>,
-}
-
-/// Identity of a sweep: a folder is resumed only when this matches exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct SweepSpec {
-    tierflow_version: String,
-    scenario_file: String,
-    overrides: Vec<String>,
-    varied_paths: Vec<String>,
-    points: Vec<Vec<String>>,
-    seed: u64,
-    replications: u32,
-    fix_parameters: bool,
-    /// The base scenario as resolved, so editing the file between runs starts afresh.
-    resolved_base: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SweepJson {
-    spec: SweepSpec,
-    complete: bool,
 }
 
 /// What a finished point holds, with a checksum of each file so a point is reused only whole.

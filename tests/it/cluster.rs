@@ -173,7 +173,7 @@ fn slurm_up() -> bool {
 fn a_sharded_sweep_on_a_real_slurm_cluster_merges_to_the_local_run_byte_for_byte() {
     assert!(
         slurm_up(),
-        "no Slurm cluster answers on this machine: run the tests with `bash scripts/test.sh`, which starts a one-node cluster (scripts/slurm-local.sh)"
+        "no Slurm cluster answers on this machine: run the tests with `bash scripts/test.sh`, which starts a one-node cluster (scripts/slurm-local.sh) and sets SLURM_CONF"
     );
     let dir = tempfile::tempdir().unwrap();
     let local = dir.path().join("local");
@@ -220,4 +220,93 @@ fn a_sharded_sweep_on_a_real_slurm_cluster_merges_to_the_local_run_byte_for_byte
     );
     let merge = std::fs::read_to_string(slurm_dir.join("merge.sbatch")).unwrap();
     assert!(merge.contains(" merge "), "{merge}");
+}
+
+#[test]
+fn slurm_scripts_are_refused_for_what_cannot_be_sharded_and_never_replace_a_users_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    let e = tierflow_error(&[
+        "slurm",
+        "calibrate",
+        "scenarios/xinmi-baseline.toml",
+        "--shards",
+        "2",
+        "--dir",
+        &d,
+    ]);
+    assert!(e.contains("cannot be sharded"), "{e}");
+    let e = tierflow_error(&[
+        "slurm",
+        "sweep",
+        "scenarios/shaoxing-2014.toml",
+        "--dir",
+        &d,
+    ]);
+    assert!(e.contains("--shards N"), "{e}");
+    let e = tierflow_error(&[
+        "slurm",
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "--shards",
+        "2",
+        "--mem",
+        "4Q",
+        "--dir",
+        &d,
+    ]);
+    assert!(e.contains("--mem `4Q`"), "{e}");
+    let e = tierflow_error(&[
+        "slurm",
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "--shards",
+        "2",
+        "-o",
+        "x",
+        "--dir",
+        &d,
+    ]);
+    assert!(e.contains("leave --shard and --out"), "{e}");
+    // Written without --submit: the scripts, the estimated memory, and a rewrite of its own.
+    let out = tierflow_ok(&[
+        "slurm",
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "--shards",
+        "2",
+        "--dir",
+        &d,
+        "-q",
+    ]);
+    assert!(out.contains("an array of 2 shards"), "{out}");
+    let array = std::fs::read_to_string(dir.path().join("array.sbatch")).unwrap();
+    assert!(
+        array.contains("--shard \"${SLURM_ARRAY_TASK_ID}/2\"") && !array.contains(" -q "),
+        "{array}"
+    );
+    tierflow_ok(&[
+        "slurm",
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "--shards",
+        "3",
+        "--dir",
+        &d,
+    ]);
+    std::fs::write(dir.path().join("merge.sbatch"), "my own job").unwrap();
+    let e = tierflow_error(&[
+        "slurm",
+        "run",
+        "scenarios/shaoxing-2014.toml",
+        "--shards",
+        "3",
+        "--dir",
+        &d,
+    ]);
+    assert!(e.contains("was not written by `tierflow slurm`"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("merge.sbatch")).unwrap(),
+        "my own job"
+    );
 }
