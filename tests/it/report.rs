@@ -395,3 +395,25 @@ fn a_character_no_font_has_is_named_in_a_warning_not_left_silently_blank() {
         "{stderr}"
     );
 }
+
+#[test]
+fn bad_report_and_label_arguments_are_refused_with_what_was_expected() {
+    let e = tierflow_error(&[
+        "compare",
+        "scenarios/shaoxing-baseline.toml",
+        "scenarios/shaoxing-2014.toml",
+        "--label",
+        "only-one",
+    ]);
+    assert!(e.contains("--label: 1 label(s) for 2 inputs"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let e = tierflow_error(&[
+        "report",
+        dir.path().to_str().unwrap(),
+        "--out",
+        dir.path().join("r.txt").to_str().unwrap(),
+    ]);
+    assert!(e.contains("should end in .html"), "{e}");
+    let e = tierflow_error(&["report", dir.path().join("none").to_str().unwrap()]);
+    assert!(e.contains("is not a folder"), "{e}");
+}
